@@ -1,0 +1,85 @@
+using Psistats.Contracts.Configuration;
+using Psistats.Contracts.Frames;
+
+namespace Psistats.Agent.Configuration;
+
+/// <summary>Everything the agent reads from psistats.ini; psistats.ini documents each key with its default.</summary>
+public sealed record AgentOptions
+{
+    /// <summary>[server], [exchange], [queue] and [app] retry_timer.</summary>
+    public BrokerOptions Broker { get; init; } = new();
+
+    /// <summary>[app] hostname: the name frames carry; default the machine's host name (gethostname).</summary>
+    public string Hostname { get; init; } = "";
+
+    /// <summary>[app] proc_root and sys_root.</summary>
+    public HostPaths Paths { get; init; } = HostPaths.Default;
+
+    /// <summary>[app] outbox_size: frames kept in memory while the broker is unreachable; the oldest are dropped past it.</summary>
+    public int OutboxSize { get; init; } = 10000;
+
+    /// <summary>[app] max_in_flight: published frames awaiting a publisher confirm at once.</summary>
+    public int MaxInFlight { get; init; } = 256;
+
+    /// <summary>[app] publish_timeout: seconds to wait for a batch's publisher confirms before reconnecting.</summary>
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>[app] persistent: publish with delivery mode 2 (persistent) instead of 1 (transient).</summary>
+    public bool Persistent { get; init; }
+
+    /// <summary>Reporter sections, in the order the reporters are listed in <see cref="DefaultReporters"/>.</summary>
+    public IReadOnlyList<ReporterOptions> Reporters { get; init; } = DefaultReporters;
+
+    /// <summary>Reporter names with their default intervals (seconds).</summary>
+    public static readonly IReadOnlyList<ReporterOptions> DefaultReporters =
+    [
+        new(CpuFrame.Name, true, TimeSpan.FromSeconds(2)),
+        new(MemFrame.Name, true, TimeSpan.FromSeconds(2)),
+        new(UptimeFrame.Name, true, TimeSpan.FromSeconds(60)),
+        new(IpAddrFrame.Name, true, TimeSpan.FromSeconds(120)),
+        new(CpuTempFrame.Name, true, TimeSpan.FromSeconds(5)),
+    ];
+
+    /// <summary>Keys of [app] the agent reads.</summary>
+    public static readonly string[] AppKeys =
+        ["retry_timer", "hostname", "proc_root", "sys_root", "outbox_size", "max_in_flight", "publish_timeout", "persistent"];
+
+    /// <summary>Reads and validates the agent's options; problems are recorded in <paramref name="reader"/>.</summary>
+    public static AgentOptions Read(SettingsReader reader, Func<string> defaultHostname)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(defaultHostname);
+        var defaults = new AgentOptions();
+        var broker = BrokerOptions.Read(reader);
+        reader.CheckUnknownKeys("app", AppKeys);
+
+        var hostname = reader.GetRaw("app", "hostname") ?? defaultHostname();
+        if (hostname.Length > FrameEnvelope.MaxNameLength || hostname.Any(char.IsControl))
+        {
+            reader.AddError("app", "hostname", "must be at most 255 characters, without control characters");
+        }
+
+        var reporters = new List<ReporterOptions>();
+        foreach (var reporter in DefaultReporters)
+        {
+            reader.CheckUnknownKeys(reporter.Name, ReporterOptions.Keys);
+            reporters.Add(reporter with
+            {
+                Enabled = reader.GetBool(reporter.Name, "enabled", reporter.Enabled),
+                Interval = reader.GetSeconds(reporter.Name, "interval", reporter.Interval.TotalSeconds, 0.1, 86400),
+            });
+        }
+
+        return new AgentOptions
+        {
+            Broker = broker,
+            Hostname = hostname,
+            Paths = new HostPaths(reader.GetString("app", "proc_root", HostPaths.Default.Proc), reader.GetString("app", "sys_root", HostPaths.Default.Sys)),
+            OutboxSize = (int)reader.GetInt("app", "outbox_size", defaults.OutboxSize, 1, 10_000_000),
+            MaxInFlight = (int)reader.GetInt("app", "max_in_flight", defaults.MaxInFlight, 1, 10_000),
+            PublishTimeout = reader.GetSeconds("app", "publish_timeout", defaults.PublishTimeout.TotalSeconds, 1, 600),
+            Persistent = reader.GetBool("app", "persistent", defaults.Persistent),
+            Reporters = reporters,
+        };
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Psistats.Agent;
+using Psistats.Agent.Configuration;
+using Psistats.Agent.Publishing;
+using Psistats.Agent.Scheduling;
+using Psistats.Contracts.Configuration;
+
+const string Usage = """
+    Usage: psistats-agent [--config PATH] [--once | --check-config] [--help] [--version]
+
+    Reads this host (cpu, mem, uptime, ipaddr, cpu_temp, ...) and publishes psistats frames
+    to a RabbitMQ topic exchange.
+
+      --config PATH   configuration file (default /etc/psistats/psistats.ini, then ./psistats.ini)
+      --once          print one frame of every enabled reporter as JSON lines and exit (no broker)
+      --check-config  validate the configuration; exit 2 naming each bad key or value
+      --version       print the version
+
+    Any option can be overridden by PSISTATS_<section>__<key>, e.g. PSISTATS_server__url.
+    """;
+
+CommandLine commandLine;
+try
+{
+    commandLine = CommandLine.Parse(args, allowOnce: true);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync($"psistats-agent: {ex.Message}");
+    return 2;
+}
+
+if (commandLine.Help)
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+if (commandLine.Version)
+{
+    Console.WriteLine($"psistats-agent {AmqpPublisher.Version}");
+    return 0;
+}
+
+string? configPath;
+AgentOptions options;
+try
+{
+    configPath = ConfigLoader.ResolvePath(commandLine.ConfigPath);
+    var reader = new SettingsReader(ConfigLoader.Load(configPath));
+    options = AgentOptions.Read(reader, Dns.GetHostName);
+    if (reader.Errors.Count > 0)
+    {
+        foreach (var error in reader.Errors)
+        {
+            await Console.Error.WriteLineAsync($"psistats-agent: {configPath ?? "(defaults)"}: {error}");
+        }
+
+        return 2;
+    }
+}
+catch (Exception ex) when (ex is FileNotFoundException or FormatException or InvalidDataException)
+{
+    await Console.Error.WriteLineAsync($"psistats-agent: {ex.Message}");
+    return 2;
+}
+
+if (commandLine.CheckConfig)
+{
+    Console.WriteLine($"psistats-agent: configuration OK ({configPath ?? "no file: defaults and environment only"})");
+    return 0;
+}
+
+if (commandLine.Once)
+{
+    // stdout carries the frames only; diagnostics go to stderr.
+    using var stderrLogging = LoggerFactory.Create(logging =>
+    {
+        logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
+    return await OnceRunner.RunAsync(options, Console.Out, stderrLogging, TimeProvider.System, CancellationToken.None);
+}
+
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+builder.Logging.AddPsistatsConsole();
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(options.Broker);
+builder.Services.AddSingleton<Outbox>(sp => new Outbox(options.OutboxSize, options.Broker, sp.GetRequiredService<TimeProvider>(),
+    sp.GetRequiredService<ILogger<Outbox>>()));
+builder.Services.AddSingleton<IFrameSink>(sp => sp.GetRequiredService<Outbox>());
+builder.Services.AddSingleton(ReporterFactory.Create(options));
+builder.Services.AddHostedService<AmqpPublisher>();
+builder.Services.AddHostedService<ReporterScheduler>();
+
+using var host = builder.Build();
+var logger = host.Services.GetRequiredService<ILogger<AmqpPublisher>>();
+Log.Starting(logger, AmqpPublisher.Version, options.Hostname, configPath ?? "(none)",
+    string.Join(", ", options.Reporters.Where(r => r.Enabled).Select(r => $"{r.Name}/{r.Interval.TotalSeconds}s")));
+await host.RunAsync();
+return 0;

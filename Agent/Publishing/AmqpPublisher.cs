@@ -1,0 +1,231 @@
+using System.Reflection;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Psistats.Agent.Configuration;
+using Psistats.Contracts.Configuration;
+using Psistats.Contracts.Frames;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Psistats.Agent.Publishing;
+
+/// <summary>
+/// Publishes the outbox to the topic exchange over one connection, with publisher confirms.
+/// Up to <c>[app] max_in_flight</c> frames await their confirm at once (bounded by a FIFO
+/// <see cref="ConcurrencyLimiter"/> handed to the channel, as RabbitMQ.Client 7 needs); a frame leaves the
+/// outbox only when confirmed, so delivery is at least once and in order.
+/// Reconnection is our own loop, every <c>[app] retry_timer</c> seconds, covering a failed first connect
+/// too (the client's automatic recovery does not retry that, and must not redeclare topology from its
+/// events). After a failed or timed-out publish the channel and connection are discarded
+/// (RabbitMQ.Client 7.1.2 leaves a channel's confirm state corrupt after a cancelled publish).
+/// </summary>
+public sealed class AmqpPublisher(Outbox outbox, AgentOptions options, TimeProvider time, ILogger<AmqpPublisher> logger) : BackgroundService
+{
+    /// <summary>How long a stopping agent keeps publishing what is left (SIGTERM must finish within 5 s).</summary>
+    internal static readonly TimeSpan StopFlushBudget = TimeSpan.FromSeconds(3);
+
+    /// <summary>The AMQP <c>app_id</c>: <c>psistats-agent/&lt;version&gt;</c>.</summary>
+    public static readonly string AppId = "psistats-agent/" + Version;
+
+    private volatile bool _connected;
+
+    /// <summary>The agent's informational version.</summary>
+    public static string Version =>
+        typeof(AmqpPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>True while a channel to the broker is open.</summary>
+    public bool Connected => _connected;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var broker = options.Broker;
+        var url = BrokerOptions.Redact(broker.Url.ToString());
+        var factory = new ConnectionFactory
+        {
+            Uri = broker.Url,
+            AutomaticRecoveryEnabled = false,
+            TopologyRecoveryEnabled = false,
+            RequestedHeartbeat = broker.Heartbeat,
+            RequestedConnectionTimeout = broker.ConnectTimeout,
+            ClientProvidedName = $"psistats-agent@{options.Hostname}",
+        };
+        string? lastFailure = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await factory.CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
+                using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                string? lostReason = null;
+                connection.ConnectionShutdownAsync += (_, args) =>
+                {
+                    lostReason = $"{args.ReplyCode} {args.ReplyText}";
+                    try
+                    {
+                        lost.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The connection is being disposed by this loop: nothing left to cancel.
+                    }
+
+                    return Task.CompletedTask;
+                };
+
+                using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = options.MaxInFlight,
+                    QueueLimit = int.MaxValue,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                });
+                await using var channel = await connection.CreateChannelAsync(
+                    new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, limiter),
+                    stoppingToken).ConfigureAwait(false);
+                await Contracts.Topology.Topology.DeclareExchangeAsync(channel, broker, stoppingToken).ConfigureAwait(false);
+                if (broker.DeclareHostQueue)
+                {
+                    await Contracts.Topology.Topology.DeclareHostQueueAsync(channel, broker, options.Hostname, stoppingToken).ConfigureAwait(false);
+                }
+
+                _connected = true;
+                lastFailure = null;
+                Log.Connected(logger, url, broker.ExchangeName, outbox.Count);
+                try
+                {
+                    await PumpAsync(channel, lost.Token).ConfigureAwait(false);
+                }
+                catch (Exception) when (stoppingToken.IsCancellationRequested)
+                {
+                    await FlushOnStopAsync(channel).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Log.ConnectionLost(logger, lostReason ?? ex.Message, outbox.Count);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                if (ex.GetBaseException().Message != lastFailure)
+                {
+                    lastFailure = ex.GetBaseException().Message;
+                    Log.BrokerUnreachable(logger, url, lastFailure, broker.RetryTimer.TotalSeconds);
+                }
+            }
+            finally
+            {
+                _connected = false;
+            }
+
+            try
+            {
+                await Task.Delay(broker.RetryTimer, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        if (outbox.Count > 0)
+        {
+            Log.StoppedWithBacklog(logger, outbox.Count);
+        }
+    }
+
+    /// <summary>Publishes batches until <paramref name="stopOrLost"/> fires or a publish fails (then throws).</summary>
+    private async Task PumpAsync(IChannel channel, CancellationToken stopOrLost)
+    {
+        while (true)
+        {
+            await outbox.WaitForFramesAsync(stopOrLost).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopOrLost);
+            timeout.CancelAfter(options.PublishTimeout);
+            await PublishBatchAsync(channel, timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FlushOnStopAsync(IChannel channel)
+    {
+        using var budget = new CancellationTokenSource(StopFlushBudget);
+        try
+        {
+            while (channel.IsOpen && outbox.Count > 0 && !budget.IsCancellationRequested)
+            {
+                await PublishBatchAsync(channel, budget.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception)
+        {
+            // Whatever was not confirmed in the budget stays unconfirmed; it is reported below.
+        }
+
+        if (outbox.Count > 0)
+        {
+            Log.StoppedWithBacklog(logger, outbox.Count);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the oldest frames (up to max_in_flight) in order and waits for their confirms; removes the
+    /// confirmed prefix from the outbox. Throws if any publish failed: the rest stays for the next connection.
+    /// </summary>
+    private async Task PublishBatchAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        var batch = outbox.Peek(options.MaxInFlight);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var pending = new Task[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var frame = batch[i];
+            var properties = new BasicProperties
+            {
+                ContentType = FrameSerializer.ContentType,
+                ContentEncoding = FrameSerializer.ContentEncoding,
+                Type = frame.Reporter,
+                AppId = AppId,
+                MessageId = frame.MessageId,
+                Timestamp = new AmqpTimestamp(frame.Timestamp),
+                DeliveryMode = options.Persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
+            };
+            pending[i] = channel.BasicPublishAsync(options.Broker.ExchangeName, frame.RoutingKey, mandatory: false, properties, frame.Body,
+                cancellationToken).AsTask();
+        }
+
+        Exception? failure = null;
+        try
+        {
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        var confirmed = 0;
+        while (confirmed < pending.Length && pending[confirmed].IsCompletedSuccessfully)
+        {
+            confirmed++;
+        }
+
+        if (confirmed > 0)
+        {
+            outbox.RemoveThrough(batch[confirmed - 1].Sequence);
+        }
+
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"publish failed after {confirmed} of {batch.Count} confirms: {failure.Message}", failure);
+        }
+    }
+}

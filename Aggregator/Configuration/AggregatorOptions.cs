@@ -1,0 +1,91 @@
+using Psistats.Contracts.Configuration;
+using Psistats.Contracts.Frames;
+using Psistats.Contracts.Topology;
+
+namespace Psistats.Aggregator.Configuration;
+
+/// <summary>Everything the aggregator reads from psistats.ini: the shared broker sections plus <c>[aggregator]</c>.</summary>
+public sealed record AggregatorOptions
+{
+    /// <summary>[server], [exchange], [queue] and [app] retry_timer.</summary>
+    public BrokerOptions Broker { get; init; } = new();
+
+    /// <summary>[aggregator] listen: URL of the read-only HTTP API.</summary>
+    public Uri Listen { get; init; } = new("http://127.0.0.1:8080");
+
+    /// <summary>[aggregator] queue, queue_max_length, dead-letter names and dead_letter_max_length.</summary>
+    public AggregatorQueueOptions Queue { get; init; } = new("psistats.aggregator", 100_000, "psistats.dead-letter", "psistats.aggregator.rejected", 10_000);
+
+    /// <summary>[aggregator] prefetch: unacknowledged deliveries the broker may push at once (basic.qos).</summary>
+    public ushort Prefetch { get; init; } = 200;
+
+    /// <summary>[aggregator] max_frame_bytes: larger frames are rejected to the dead-letter exchange.</summary>
+    public int MaxFrameBytes { get; init; } = 256 * 1024;
+
+    /// <summary>[aggregator] down_after: a host is DOWN when nothing arrived from it for this long (aggregator's clock).</summary>
+    public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>[aggregator] stale_factor: a reporter is stale when its last frame is older than this many of its intervals.</summary>
+    public double StaleFactor { get; init; } = 3;
+
+    /// <summary>[aggregator] events_kept: events kept in memory for /api/events.</summary>
+    public int EventsKept { get; init; } = 10_000;
+
+    /// <summary>[aggregator] console: <c>auto</c> (live table in a terminal, log lines otherwise), <c>table</c> or <c>log</c>.</summary>
+    public string Console { get; init; } = "auto";
+
+    /// <summary>Keys of [aggregator].</summary>
+    public static readonly string[] Keys =
+    [
+        "listen", "queue", "queue_max_length", "dead_letter_exchange", "dead_letter_queue", "dead_letter_max_length", "prefetch",
+        "max_frame_bytes", "down_after", "stale_factor", "events_kept", "console",
+    ];
+
+    /// <summary>Reads and validates the aggregator's options; problems are recorded in <paramref name="reader"/>.</summary>
+    public static AggregatorOptions Read(SettingsReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var defaults = new AggregatorOptions();
+        var broker = BrokerOptions.Read(reader);
+        reader.CheckUnknownKeys("aggregator", Keys);
+
+        var listen = defaults.Listen;
+        var rawListen = reader.GetRaw("aggregator", "listen");
+        if (rawListen is not null)
+        {
+            if (Uri.TryCreate(rawListen, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                listen = uri;
+            }
+            else
+            {
+                reader.AddError("aggregator", "listen", $"'{rawListen}' is not an http:// or https:// URL");
+            }
+        }
+
+        var queueName = reader.GetString("aggregator", "queue", $"{broker.Prefix}.aggregator");
+        var queue = new AggregatorQueueOptions(
+            queueName,
+            reader.GetInt("aggregator", "queue_max_length", defaults.Queue.MaxLength, 1, int.MaxValue),
+            reader.GetString("aggregator", "dead_letter_exchange", $"{broker.Prefix}.dead-letter"),
+            reader.GetString("aggregator", "dead_letter_queue", $"{queueName}.rejected"),
+            reader.GetInt("aggregator", "dead_letter_max_length", defaults.Queue.DeadLetterMaxLength, 1, int.MaxValue));
+
+        var staleFactor = reader.GetSeconds("aggregator", "stale_factor", defaults.StaleFactor, 1, 1000).TotalSeconds;
+        return new AggregatorOptions
+        {
+            Broker = broker,
+            Listen = listen,
+            Queue = queue,
+            Prefetch = (ushort)reader.GetInt("aggregator", "prefetch", defaults.Prefetch, 1, ushort.MaxValue),
+            MaxFrameBytes = (int)reader.GetInt("aggregator", "max_frame_bytes", defaults.MaxFrameBytes, 256, 64 * 1024 * 1024),
+            DownAfter = reader.GetSeconds("aggregator", "down_after", defaults.DownAfter.TotalSeconds, 1, 86400 * 7),
+            StaleFactor = staleFactor,
+            EventsKept = (int)reader.GetInt("aggregator", "events_kept", defaults.EventsKept, 10, 10_000_000),
+            Console = reader.GetChoice("aggregator", "console", defaults.Console, "auto", "table", "log"),
+        };
+    }
+
+    /// <summary>Longest hostname the state keeps, characters.</summary>
+    public const int MaxHostnameLength = FrameEnvelope.MaxNameLength;
+}

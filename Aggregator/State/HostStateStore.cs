@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Psistats.Aggregator.Configuration;
+using Psistats.Contracts.Frames;
+
+namespace Psistats.Aggregator.State;
+
+/// <summary>
+/// Every host's live state: last frame per reporter, last seen (by the aggregator's receive time, never
+/// the agent's clock), up/down, and the UP/DOWN events. Thread-safe; frames may be applied more than once
+/// (redelivery after a reconnect) without harm.
+/// </summary>
+public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateStore> logger)
+{
+    private static readonly HashSet<string> EnvelopeFields = ["hostname", "reporter", "timestamp", "interval"];
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HostRecord> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LinkedList<HostEvent> _events = new();
+    private long _nextEventId = 1;
+
+    /// <summary>Records a received frame; raises UP when the host is new or was DOWN.</summary>
+    public void Apply(FrameEnvelope frame, DateTimeOffset receivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        HostEvent? raised = null;
+        lock (_lock)
+        {
+            if (!_hosts.TryGetValue(frame.Hostname, out var host))
+            {
+                host = new HostRecord(frame.Hostname, receivedAt);
+                _hosts[frame.Hostname] = host;
+                raised = AddEvent(receivedAt, host.Name, HostEventKinds.Up, $"{host.Name} is UP (first frame: {frame.Reporter})", null);
+            }
+            else if (host.DownSince is not null)
+            {
+                var downtime = (receivedAt - host.LastSeen).TotalSeconds;
+                host.DownSince = null;
+                raised = AddEvent(receivedAt, host.Name, HostEventKinds.Up,
+                    $"{host.Name} is UP again after {FormatDuration(downtime)} without frames", Math.Round(downtime, 3));
+            }
+
+            if (receivedAt > host.LastSeen)
+            {
+                host.LastSeen = receivedAt;
+            }
+
+            host.Reporters[frame.Reporter] = new ReporterRecord(frame, receivedAt);
+        }
+
+        if (raised is not null)
+        {
+            Log.HostUp(logger, raised.Host, raised.Message);
+        }
+    }
+
+    /// <summary>Declares DOWN every up host silent for longer than down_after at <paramref name="now"/>; returns the new DOWN events.</summary>
+    public IReadOnlyList<HostEvent> CheckDown(DateTimeOffset now)
+    {
+        var raised = new List<HostEvent>();
+        lock (_lock)
+        {
+            foreach (var host in _hosts.Values)
+            {
+                if (host.DownSince is null && now - host.LastSeen > options.DownAfter)
+                {
+                    host.DownSince = now;
+                    raised.Add(AddEvent(now, host.Name, HostEventKinds.Down,
+                        $"{host.Name} is DOWN: no frame for {FormatDuration((now - host.LastSeen).TotalSeconds)} (down_after {options.DownAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)",
+                        null));
+                }
+            }
+        }
+
+        foreach (var e in raised)
+        {
+            Log.HostDown(logger, e.Host, e.Message);
+        }
+
+        return raised;
+    }
+
+    /// <summary>Every host, by name.</summary>
+    public IReadOnlyList<HostSnapshot> Hosts(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => Snapshot(h, now)).ToList();
+        }
+    }
+
+    /// <summary>One host, or null when unknown.</summary>
+    public HostSnapshot? Host(string name, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _hosts.TryGetValue(name, out var host) ? Snapshot(host, now) : null;
+        }
+    }
+
+    /// <summary>Events, oldest first, filtered; at most <paramref name="limit"/> of the newest that match.</summary>
+    public IReadOnlyList<HostEvent> Events(string? host, string? kind, long afterId, int limit)
+    {
+        lock (_lock)
+        {
+            return _events
+                .Where(e => e.Id > afterId
+                    && (host is null || string.Equals(e.Host, host, StringComparison.OrdinalIgnoreCase))
+                    && (kind is null || string.Equals(e.Kind, kind, StringComparison.OrdinalIgnoreCase)))
+                .TakeLast(limit)
+                .ToList();
+        }
+    }
+
+    private HostEvent AddEvent(DateTimeOffset time, string host, string kind, string message, double? downtime)
+    {
+        var e = new HostEvent(_nextEventId++, time, host, kind, message, downtime);
+        _events.AddLast(e);
+        while (_events.Count > options.EventsKept)
+        {
+            _events.RemoveFirst();
+        }
+
+        return e;
+    }
+
+    private HostSnapshot Snapshot(HostRecord host, DateTimeOffset now)
+    {
+        var values = new JsonObject();
+        var reporters = new SortedDictionary<string, ReporterSnapshot>(StringComparer.Ordinal);
+        foreach (var (name, record) in host.Reporters.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            foreach (var property in record.Frame.Body.EnumerateObject())
+            {
+                if (!EnvelopeFields.Contains(property.Name))
+                {
+                    values[property.Name] = JsonSerializer.SerializeToNode(property.Value);
+                }
+            }
+
+            var age = now - record.ReceivedAt;
+            var interval = record.Frame.Interval;
+            var staleAfter = interval is > 0 ? TimeSpan.FromSeconds(interval.Value * options.StaleFactor) : options.DownAfter;
+            reporters[name] = new ReporterSnapshot
+            {
+                ReceivedAt = record.ReceivedAt,
+                AgeSeconds = Math.Round(Math.Max(0, age.TotalSeconds), 3),
+                Interval = interval,
+                Stale = age > staleAfter,
+                ClockOffsetSeconds = record.Frame.Timestamp is { } ts
+                    ? Math.Round(record.ReceivedAt.ToUnixTimeMilliseconds() / 1000.0 - ts, 3)
+                    : null,
+                Frame = JsonSerializer.SerializeToNode(record.Frame.Body)!,
+            };
+        }
+
+        return new HostSnapshot
+        {
+            Hostname = host.Name,
+            State = host.DownSince is null ? "up" : "down",
+            FirstSeen = host.FirstSeen,
+            LastSeen = host.LastSeen,
+            LastSeenAgeSeconds = Math.Round(Math.Max(0, (now - host.LastSeen).TotalSeconds), 3),
+            DownSince = host.DownSince,
+            Values = values,
+            Reporters = reporters,
+        };
+    }
+
+    /// <summary>"3 min 5 s", "42.0 s", "2 h 1 min": a length of time for people.</summary>
+    public static string FormatDuration(double seconds)
+    {
+        var span = TimeSpan.FromSeconds(Math.Max(0, seconds));
+        return span.TotalMinutes < 1
+            ? $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+            : span.TotalHours < 1
+                ? $"{(int)span.TotalMinutes} min {span.Seconds} s"
+                : $"{(int)span.TotalHours} h {span.Minutes} min";
+    }
+
+    private sealed class HostRecord(string name, DateTimeOffset firstSeen)
+    {
+        public string Name => name;
+
+        public DateTimeOffset FirstSeen { get; } = firstSeen;
+
+        public DateTimeOffset LastSeen { get; set; } = firstSeen;
+
+        public DateTimeOffset? DownSince { get; set; }
+
+        public Dictionary<string, ReporterRecord> Reporters { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed record ReporterRecord(FrameEnvelope Frame, DateTimeOffset ReceivedAt);
+}

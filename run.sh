@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Psistats: one entry point for the demo and the tests.
+#
+#   ./run.sh demo            build, start a private broker, the aggregator and the agent;
+#                            stay in the foreground until Ctrl-C / SIGTERM, then stop them all
+#   ./run.sh test [ARGS...]  build, start a private test broker, run dotnet test
+#                            (ARGS go to dotnet test, e.g. --filter Category=Unit)
+#   ./run.sh help
+#
+# Environment:
+#   PSISTATS_AMQP_PORT       broker port for the demo (default 5672)
+#   PSISTATS_HTTP_PORT       aggregator HTTP port for the demo (default 8080)
+#   PSISTATS_TEST_AMQP_PORT  broker port for the tests (default 5673)
+#   PSISTATS_RUN_DIR         state, logs and test results (default ./.run)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$(pwd)
+SOLUTION="$ROOT/Psistats.sln"
+CONFIGURATION=Release
+BROKER="$ROOT/scripts/broker.sh"
+RUN_DIR=${PSISTATS_RUN_DIR:-$ROOT/.run}
+mkdir -p "$RUN_DIR"
+RUN_DIR=$(cd "$RUN_DIR" && pwd)
+export PSISTATS_RUN_DIR="$RUN_DIR"
+LOG_DIR="$RUN_DIR/logs"
+
+AGGREGATOR_DLL="$ROOT/Aggregator/bin/$CONFIGURATION/net10.0/psistats-aggregator.dll"
+AGENT_DLL="$ROOT/Agent/bin/$CONFIGURATION/net10.0/psistats-agent.dll"
+CONFIG_FILE="$ROOT/psistats.ini"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { echo "run.sh: $*"; }
+err() { echo "run.sh: ERROR: $*" >&2; }
+
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+# ---------------------------------------------------------------------------
+# Background processes started by this script: one list, stopped in reverse order.
+BG_NAMES=()
+BG_PIDS=()
+BG_LOGS=()
+BROKER_PORT=""      # set when this script started the broker, so cleanup stops it
+DEMO_RUNNING=0      # 1 once the demo is up: Ctrl-C / SIGTERM then exit 0
+
+# start_bg NAME CMD...   (set extra environment with: start_bg NAME env VAR=value CMD...)
+# Runs CMD in its own session (so Ctrl-C reaches only this script, which then stops it
+# cleanly), with stdout+stderr in $LOG_DIR/NAME.log.
+start_bg() {
+    local name=$1
+    shift
+    local logf="$LOG_DIR/$name.log"
+    mkdir -p "$LOG_DIR"
+    : >"$logf"
+    setsid "$@" >>"$logf" 2>&1 </dev/null &
+    local pid=$!
+    BG_NAMES+=("$name")
+    BG_PIDS+=("$pid")
+    BG_LOGS+=("$logf")
+    log "started $name (pid $pid), log: $logf"
+}
+
+show_log_tail() { # NAME LOGFILE
+    echo "---- last lines of $2 ($1) ----" >&2
+    tail -n 40 "$2" >&2 || true
+    echo "----" >&2
+}
+
+# Fails (with the tail of its log) if a started process has exited.
+check_bg_alive() {
+    local i
+    for i in "${!BG_PIDS[@]}"; do
+        if ! kill -0 "${BG_PIDS[$i]}" 2>/dev/null; then
+            local rc=0
+            wait "${BG_PIDS[$i]}" 2>/dev/null || rc=$?
+            err "${BG_NAMES[$i]} exited during start-up (exit code $rc)"
+            show_log_tail "${BG_NAMES[$i]}" "${BG_LOGS[$i]}"
+            return 1
+        fi
+    done
+}
+
+stop_bg_all() {
+    local i pid
+    ((${#BG_PIDS[@]} > 0)) || return 0
+    # SIGTERM to each process group, newest first (the agent before the aggregator)
+    for ((i = ${#BG_PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${BG_PIDS[$i]}
+        if kill -0 "$pid" 2>/dev/null; then
+            log "stopping ${BG_NAMES[$i]} (pid $pid)"
+            kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+        fi
+    done
+    local deadline=$((SECONDS + 15))
+    for ((i = ${#BG_PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${BG_PIDS[$i]}
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+        if kill -0 "$pid" 2>/dev/null; then
+            err "${BG_NAMES[$i]} (pid $pid) did not stop within 15 s: killing it"
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
+    done
+    BG_NAMES=()
+    BG_PIDS=()
+    BG_LOGS=()
+}
+
+start_broker() { # PORT
+    local was_running=0
+    if PSISTATS_AMQP_PORT=$1 "$BROKER" status >/dev/null 2>&1; then was_running=1; fi
+    PSISTATS_AMQP_PORT=$1 "$BROKER" start
+    if ((was_running == 0)) || [[ ${2:-} == always-stop ]]; then BROKER_PORT=$1; fi
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_bg_all || true
+    if [[ -n $BROKER_PORT ]]; then
+        PSISTATS_AMQP_PORT=$BROKER_PORT "$BROKER" stop || true
+    fi
+    exit "$rc"
+}
+
+# shellcheck disable=SC2016  # $1 is expanded by the inner bash
+port_in_use() { timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null; }
+
+build() {
+    log "dotnet build $(basename "$SOLUTION") -c $CONFIGURATION"
+    dotnet build "$SOLUTION" -c "$CONFIGURATION"
+}
+
+# ---------------------------------------------------------------------------
+# Sums the counters of the TRX files (one per test project) in DIR and prints
+# "N passed, N failed, N skipped".
+trx_summary() { # DIR
+    /usr/bin/python3 - "$1" <<'PY'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        print(f"run.sh: cannot read {path}: {e}", file=sys.stderr)
+        continue
+    for c in root.iter():
+        if c.tag.rsplit("}", 1)[-1] == "Counters":
+            n = lambda k: int(c.get(k, "0") or 0)
+            passed += n("passed")
+            failed += n("failed") + n("error") + n("timeout") + n("aborted")
+            skipped += n("notExecuted") + n("inconclusive") + n("notRunnable")
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+cmd_test() {
+    local port=${PSISTATS_TEST_AMQP_PORT:-5673}
+    local results="$RUN_DIR/test-results"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+
+    "$ROOT/scripts/setup.sh"
+    build
+
+    # A node left on the test port by another checkout is ours to replace.
+    PSISTATS_BROKER_TAKEOVER=1 start_broker "$port" always-stop
+    export PSISTATS_AMQP_PORT="$port"
+    export PSISTATS_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$port/"
+    export PSISTATS_TEST_BROKER_SCRIPT="$BROKER"
+
+    rm -rf "$results"
+    mkdir -p "$results"
+    log "dotnet test $(basename "$SOLUTION") -c $CONFIGURATION $*"
+    local rc=0
+    # trx without LogFileName: a fixed name would be overwritten by each test project;
+    # the default names are unique, one file per test project.
+    dotnet test "$SOLUTION" -c "$CONFIGURATION" --no-build \
+        --logger "console;verbosity=normal" --logger "trx" \
+        --results-directory "$results" "$@" || rc=$?
+
+    local summary
+    summary=$(trx_summary "$results") || summary=""
+    if ((rc != 0)); then err "dotnet test exited with code $rc"; fi
+    if [[ -n $summary ]]; then echo "$summary"; fi
+    exit "$rc"
+}
+
+cmd_demo() {
+    local port=${PSISTATS_AMQP_PORT:-5672}
+    local http_port=${PSISTATS_HTTP_PORT:-8080}
+    local amqp_url="amqp://guest:guest@127.0.0.1:$port/"
+    local base_url="http://127.0.0.1:$http_port"
+    trap cleanup EXIT
+    trap 'if ((DEMO_RUNNING)); then exit 0; else exit 130; fi' INT
+    trap 'if ((DEMO_RUNNING)); then exit 0; else exit 143; fi' TERM
+
+    "$ROOT/scripts/setup.sh"
+    if port_in_use "$http_port"; then
+        err "HTTP port $http_port on 127.0.0.1 is already in use; set PSISTATS_HTTP_PORT"
+        exit 1
+    fi
+    build
+    local f
+    for f in "$AGGREGATOR_DLL" "$AGENT_DLL" "$CONFIG_FILE"; do
+        [[ -f $f ]] || { err "missing $f"; exit 1; }
+    done
+    start_broker "$port"
+
+    start_bg aggregator env \
+        "PSISTATS_server__url=$amqp_url" \
+        "PSISTATS_aggregator__listen=$base_url" \
+        "PSISTATS_aggregator__console=log" \
+        dotnet "$AGGREGATOR_DLL" --config "$CONFIG_FILE"
+    start_bg agent env \
+        "PSISTATS_server__url=$amqp_url" \
+        dotnet "$AGENT_DLL" --config "$CONFIG_FILE"
+
+    log "waiting for $base_url/healthz"
+    local deadline=$((SECONDS + 30))
+    until curl -fsS -o /dev/null --max-time 2 "$base_url/healthz" 2>/dev/null; do
+        check_bg_alive || exit 1
+        if ((SECONDS >= deadline)); then
+            err "the aggregator did not answer $base_url/healthz within 30 s"
+            show_log_tail aggregator "$LOG_DIR/aggregator.log"
+            exit 1
+        fi
+        sleep 0.5
+    done
+    check_bg_alive || exit 1
+    # shellcheck disable=SC2034  # read by the INT/TERM traps
+    DEMO_RUNNING=1
+
+    local host=${HOSTNAME:-$(hostname)}
+    host=${host%%.*}
+    cat <<EOF
+
+Psistats demo is running. Press Ctrl-C to stop everything.
+
+  API:
+    $base_url/api/hosts
+    $base_url/api/hosts/$host
+    $base_url/api/events
+    $base_url/healthz
+
+  Logs:
+    aggregator: $LOG_DIR/aggregator.log
+    agent:      $LOG_DIR/agent.log
+    broker:     $RUN_DIR/broker-$port/log/
+
+  Watch the frames on the broker with a third-party AMQP client:
+    amqp-consume --url amqp://guest:guest@127.0.0.1:$port -e psistats -r 'psistats.#' cat
+  (amqp-tools reads a trailing '/' in the URL as an empty vhost name: leave it out)
+
+EOF
+    # Stay in the foreground until Ctrl-C / SIGTERM; report a process that exits.
+    local -a live=("${BG_PIDS[@]}")
+    local done_pid rc i
+    while ((${#live[@]} > 0)); do
+        rc=0
+        done_pid=""
+        wait -n -p done_pid "${live[@]}" || rc=$?
+        if [[ -z $done_pid ]]; then
+            # interrupted by a signal (whose trap exits), or nothing left to wait for
+            if ((rc > 128)); then continue; fi
+            break
+        fi
+        for i in "${!BG_PIDS[@]}"; do
+            if [[ ${BG_PIDS[$i]} == "$done_pid" ]]; then
+                err "${BG_NAMES[$i]} exited (code $rc)"
+                show_log_tail "${BG_NAMES[$i]}" "${BG_LOGS[$i]}"
+            fi
+        done
+        local -a still=()
+        for i in "${live[@]}"; do [[ $i == "$done_pid" ]] || still+=("$i"); done
+        live=("${still[@]}")
+    done
+    err "all demo processes have exited"
+    exit 1
+}
+
+case ${1:-help} in
+    test) shift; cmd_test "$@" ;;
+    demo) shift; cmd_demo "$@" ;;
+    help | -h | --help) usage ;;
+    *) usage >&2; exit 2 ;;
+esac
