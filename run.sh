@@ -42,6 +42,7 @@ BG_NAMES=()
 BG_PIDS=()
 BG_LOGS=()
 BROKER_PORT=""      # set when this script started the broker, so cleanup stops it
+FG_PID=""          # dotnet test, while it runs
 DEMO_RUNNING=0      # 1 once the demo is up: Ctrl-C / SIGTERM then exit 0
 
 # start_bg NAME CMD...   (set extra environment with: start_bg NAME env VAR=value CMD...)
@@ -117,6 +118,15 @@ start_broker() { # PORT
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [[ -n $FG_PID ]] && kill -0 "$FG_PID" 2>/dev/null; then
+        log "stopping dotnet test (pid $FG_PID)"
+        kill -TERM "$FG_PID" 2>/dev/null || true
+        local deadline=$((SECONDS + 5))
+        while kill -0 "$FG_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+        kill -TERM -- "-$FG_PID" 2>/dev/null || true   # test hosts and build nodes left over
+        sleep 0.5
+        kill -KILL -- "-$FG_PID" 2>/dev/null || true
+    fi
     stop_bg_all || true
     if [[ -n $BROKER_PORT ]]; then
         PSISTATS_AMQP_PORT=$BROKER_PORT "$BROKER" stop || true
@@ -133,12 +143,15 @@ build() {
 }
 
 # ---------------------------------------------------------------------------
-# Sums the counters of the TRX files (one per test project) in DIR and prints
-# "N passed, N failed, N skipped".
+# Sums the results of the TRX files (one per test project) in DIR and prints
+# "N passed, N failed, N skipped". Counts the outcome of each top-level
+# UnitTestResult (the <Counters> element does not count xunit's skipped tests);
+# falls back to <Counters> for a TRX without results.
 trx_summary() { # DIR
     /usr/bin/python3 - "$1" <<'PY'
 import glob, os, sys
 import xml.etree.ElementTree as ET
+NS = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
 passed = failed = skipped = 0
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
     try:
@@ -146,12 +159,23 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
     except ET.ParseError as e:
         print(f"run.sh: cannot read {path}: {e}", file=sys.stderr)
         continue
-    for c in root.iter():
-        if c.tag.rsplit("}", 1)[-1] == "Counters":
-            n = lambda k: int(c.get(k, "0") or 0)
-            passed += n("passed")
-            failed += n("failed") + n("error") + n("timeout") + n("aborted")
-            skipped += n("notExecuted") + n("inconclusive") + n("notRunnable")
+    results = root.findall(f"{NS}Results/{NS}UnitTestResult")
+    if results:
+        for r in results:
+            outcome = r.get("outcome", "")
+            if outcome in ("Passed", "PassedButRunAborted"):
+                passed += 1
+            elif outcome in ("Failed", "Error", "Timeout", "Aborted"):
+                failed += 1
+            else:
+                skipped += 1
+        continue
+    c = root.find(f"{NS}ResultSummary/{NS}Counters")
+    if c is not None:
+        n = lambda k: int(c.get(k, "0") or 0)
+        passed += n("passed")
+        failed += n("failed") + n("error") + n("timeout") + n("aborted")
+        skipped += max(n("total") - n("executed"), 0)
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 }
@@ -178,9 +202,14 @@ cmd_test() {
     local rc=0
     # trx without LogFileName: a fixed name would be overwritten by each test project;
     # the default names are unique, one file per test project.
-    dotnet test "$SOLUTION" -c "$CONFIGURATION" --no-build \
+    # In its own process group, in the background: a SIGTERM/Ctrl-C to this script then
+    # stops the whole test run (test hosts included) at once, in cleanup.
+    setsid dotnet test "$SOLUTION" -c "$CONFIGURATION" --no-build \
         --logger "console;verbosity=normal" --logger "trx" \
-        --results-directory "$results" "$@" || rc=$?
+        --results-directory "$results" "$@" </dev/null &
+    FG_PID=$!
+    wait "$FG_PID" || rc=$?
+    FG_PID=""
 
     local summary
     summary=$(trx_summary "$results") || summary=""

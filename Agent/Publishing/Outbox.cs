@@ -7,7 +7,7 @@ using Psistats.Contracts.Topology;
 namespace Psistats.Agent.Publishing;
 
 /// <summary>A frame ready to publish: its routing key, AMQP properties' values and body.</summary>
-/// <param name="Sequence">Position in the outbox, increasing from 1; frames are published in this order.</param>
+/// <param name="Sequence">The frame's <c>seq</c>: increasing from 1; frames are published in this order.</param>
 /// <param name="RoutingKey"><c>&lt;prefix&gt;.&lt;host&gt;.&lt;reporter&gt;</c>.</param>
 /// <param name="Reporter">AMQP <c>type</c> property.</param>
 /// <param name="MessageId">AMQP <c>message_id</c>: a UUIDv7, unique per frame, stable across re-sends.</param>
@@ -69,7 +69,6 @@ public sealed class Outbox : IFrameSink
     public void Add(Frame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var body = FrameSerializer.ToUtf8(frame);
         var routingKey = RoutingKeys.ForFrame(_broker.Prefix, frame.Hostname, frame.Reporter);
         var stamp = (long)Math.Floor(frame.Timestamp);
         var logDrop = false;
@@ -77,7 +76,9 @@ public sealed class Outbox : IFrameSink
         TaskCompletionSource toSignal;
         lock (_lock)
         {
-            _frames.AddLast(new OutgoingFrame(_nextSequence++, routingKey, frame.Reporter, Guid.CreateVersion7().ToString(), stamp, body));
+            var sequence = _nextSequence++;
+            var body = FrameSerializer.ToUtf8(frame with { Seq = sequence });
+            _frames.AddLast(new OutgoingFrame(sequence, routingKey, frame.Reporter, Guid.CreateVersion7().ToString(), stamp, body));
             if (_frames.Count > _capacity)
             {
                 _frames.RemoveFirst();

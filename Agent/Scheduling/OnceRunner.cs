@@ -48,6 +48,6 @@ public static class OnceRunner
     {
         public List<Frame> Frames { get; } = [];
 
-        public void Add(Frame frame) => Frames.Add(frame);
+        public void Add(Frame frame) => Frames.Add(frame with { Seq = Frames.Count + 1 });
     }
 }

@@ -31,6 +31,14 @@ public abstract record Frame
     [JsonPropertyOrder(-7)]
     public double Interval { get; init; }
 
+    /// <summary>
+    /// Position of this frame among all frames the agent published since it started, from 1. A consumer that
+    /// sees a gap knows frames were dropped (outbox full); a smaller number means the agent restarted. JSON <c>seq</c>.
+    /// </summary>
+    [JsonPropertyName("seq")]
+    [JsonPropertyOrder(-6)]
+    public long Seq { get; init; }
+
     /// <summary>Converts a time to the wire's Unix seconds, rounded to milliseconds.</summary>
     public static double ToUnixSeconds(DateTimeOffset time) => Math.Round(time.ToUnixTimeMilliseconds() / 1000.0, 3);
 }

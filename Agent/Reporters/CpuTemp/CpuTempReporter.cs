@@ -16,7 +16,7 @@ public sealed class CpuTempReporter(HostPaths paths) : IReporter
     /// <summary>hwmon chip names that measure the CPU, best first, each with its preferred labels (best first).</summary>
     private static readonly (string Chip, string[] Labels)[] CpuChips =
     [
-        ("coretemp", ["Package id 0"]),
+        ("coretemp", ["Package id 0", "Physical id 0"]),
         ("k10temp", ["Tdie", "Tctl"]),
         ("zenpower", ["Tdie", "Tctl"]),
         ("cpu_thermal", []),
@@ -49,7 +49,7 @@ public sealed class CpuTempReporter(HostPaths paths) : IReporter
         }
 
         var chips = Directory.GetFileSystemEntries(root)
-            .Select(dir => (Dir: dir, Name: ReadTrimmed(Path.Combine(dir, "name"))))
+            .Select(dir => (Dir: dir, Name: ReadTrimmed(Path.Combine(dir, "name")) ?? ReadTrimmed(Path.Combine(dir, "device", "name"))))
             .Where(c => c.Name is not null)
             .ToList();
         foreach (var (chip, labels) in CpuChips)

@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Psistats.Aggregator.Configuration;
+using Psistats.Aggregator.State;
+using Psistats.Contracts.Frames;
+using Psistats.TestSupport;
+
+namespace Psistats.UnitTests.Aggregator;
+
+public sealed class HostStateStoreTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static FrameEnvelope Envelope(string json)
+    {
+        Assert.Equal(FrameRejection.None, FrameEnvelope.TryParse(Encoding.UTF8.GetBytes(json), 65536, out var envelope, out _));
+        return envelope!;
+    }
+
+    private static FrameEnvelope Cpu(string host, double cpu, double timestamp = 0) =>
+        Envelope($$"""{"hostname":"{{host}}","reporter":"cpu","timestamp":{{timestamp}},"interval":2,"seq":1,"cpu":{{cpu}},"cpu_cores":[{{cpu}}]}""");
+
+    private static (HostStateStore Store, CapturingLoggerProvider Logs) NewStore(double downAfter = 30)
+    {
+        var logs = new CapturingLoggerProvider();
+        return (new HostStateStore(new AggregatorOptions { DownAfter = TimeSpan.FromSeconds(downAfter) }, logs.CreateLogger<HostStateStore>()), logs);
+    }
+
+    [Fact]
+    public void A_first_frame_makes_the_host_up_with_its_values()
+    {
+        var (store, _) = NewStore();
+
+        store.Apply(Cpu("web01", 12.5), T0);
+        store.Apply(Envelope("""{"hostname":"web01","reporter":"mem","timestamp":1,"interval":2,"mem":40.0}"""), T0.AddSeconds(1));
+
+        var host = Assert.Single(store.Hosts(T0.AddSeconds(3)));
+        Assert.Equal("up", host.State);
+        Assert.Equal(T0.AddSeconds(1), host.LastSeen);
+        Assert.Equal(2.0, host.LastSeenAgeSeconds);
+        Assert.Equal(12.5, host.Values["cpu"]!.GetValue<double>());
+        Assert.Equal(40.0, host.Values["mem"]!.GetValue<double>());
+        Assert.False(host.Values.ContainsKey("hostname"));
+        Assert.Equal(["cpu", "mem"], host.Reporters.Keys);
+        var e = Assert.Single(store.Events(null, null, 0, 100));
+        Assert.Equal((HostEventKinds.Up, "web01", (double?)null), (e.Kind, e.Host, e.DowntimeSeconds));
+    }
+
+    [Fact]
+    public void Liveness_uses_the_receive_time_never_the_agents_clock()
+    {
+        var (store, _) = NewStore(downAfter: 30);
+        // The agent's clock is a day behind: the frame must still count as fresh.
+        store.Apply(Cpu("skewed", 1, timestamp: (T0.AddDays(-1)).ToUnixTimeSeconds()), T0);
+
+        Assert.Empty(store.CheckDown(T0.AddSeconds(29)));
+        var host = store.Host("skewed", T0.AddSeconds(1))!;
+        Assert.Equal("up", host.State);
+        Assert.Equal(86400.0, host.Reporters["cpu"].ClockOffsetSeconds);
+    }
+
+    [Fact]
+    public void Silent_hosts_go_down_after_down_after_and_come_back_up_with_the_downtime()
+    {
+        var (store, logs) = NewStore(downAfter: 30);
+        store.Apply(Cpu("web01", 1), T0);
+        store.Apply(Cpu("db01", 1), T0.AddSeconds(20));
+
+        Assert.Empty(store.CheckDown(T0.AddSeconds(30)));
+        var down = Assert.Single(store.CheckDown(T0.AddSeconds(31)));
+        Assert.Equal(("web01", HostEventKinds.Down), (down.Host, down.Kind));
+        Assert.Empty(store.CheckDown(T0.AddSeconds(40)));
+        Assert.Equal("down", store.Host("web01", T0.AddSeconds(40))!.State);
+        Assert.Equal(T0.AddSeconds(31), store.Host("web01", T0.AddSeconds(40))!.DownSince);
+        Assert.Equal("up", store.Host("db01", T0.AddSeconds(40))!.State);
+
+        store.Apply(Cpu("web01", 2), T0.AddSeconds(95));
+
+        var up = store.Events("web01", HostEventKinds.Up, 0, 100).Last();
+        Assert.Equal(95.0, up.DowntimeSeconds);
+        Assert.Contains("1 min 35 s", up.Message, StringComparison.Ordinal);
+        Assert.Equal("up", store.Host("web01", T0.AddSeconds(95))!.State);
+        Assert.Contains(logs.Lines, l => l.StartsWith("Warning: DOWN web01", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Reporters_go_stale_after_stale_factor_intervals()
+    {
+        var (store, _) = NewStore();
+        store.Apply(Cpu("web01", 1), T0);
+
+        Assert.False(store.Host("web01", T0.AddSeconds(6))!.Reporters["cpu"].Stale);
+        Assert.True(store.Host("web01", T0.AddSeconds(6.5))!.Reporters["cpu"].Stale);
+    }
+
+    [Fact]
+    public void Redelivered_frames_do_no_harm_and_hostnames_are_case_insensitive()
+    {
+        var (store, _) = NewStore();
+        store.Apply(Cpu("Web01", 1), T0);
+        store.Apply(Cpu("web01", 1), T0);
+        store.Apply(Cpu("WEB01", 3), T0.AddSeconds(1));
+
+        var host = Assert.Single(store.Hosts(T0.AddSeconds(1)));
+        Assert.Equal(3.0, host.Values["cpu"]!.GetValue<double>());
+        Assert.Single(store.Events(null, null, 0, 100));
+    }
+
+    [Fact]
+    public void Events_filter_by_host_kind_and_id_and_keep_a_bounded_history()
+    {
+        var logs = new CapturingLoggerProvider();
+        var store = new HostStateStore(new AggregatorOptions { EventsKept = 10, DownAfter = TimeSpan.FromSeconds(1) }, logs.CreateLogger<HostStateStore>());
+        for (var i = 0; i < 8; i++)
+        {
+            store.Apply(Cpu($"h{i}", 1), T0);
+        }
+
+        store.CheckDown(T0.AddSeconds(5));
+
+        var all = store.Events(null, null, 0, 1000);
+        Assert.Equal(10, all.Count);
+        Assert.Equal(16, all[^1].Id);
+        Assert.Equal(8, store.Events(null, "down", 0, 1000).Count);
+        Assert.Single(store.Events("h7", "DOWN", 0, 1000));
+        Assert.Equal(2, store.Events(null, null, 14, 1000).Count);
+        Assert.Equal(3, store.Events(null, null, 0, 3).Count);
+    }
+
+    [Theory]
+    [InlineData(5.0, "5.0 s")]
+    [InlineData(95.0, "1 min 35 s")]
+    [InlineData(7325.0, "2 h 2 min")]
+    public void Durations_read_like_a_person_would_write_them(double seconds, string text) =>
+        Assert.Equal(text, HostStateStore.FormatDuration(seconds));
+
+    [Fact]
+    public void Values_of_unknown_reporters_are_served_as_they_came()
+    {
+        var (store, _) = NewStore();
+        store.Apply(Envelope("""{"hostname":"m1","reporter":"cgminer","timestamp":1,"api_ok":false,"error":"timeout"}"""), T0);
+
+        var host = store.Host("m1", T0)!;
+        Assert.False(host.Values["api_ok"]!.GetValue<bool>());
+        Assert.Equal("timeout", ((JsonObject)host.Reporters["cgminer"].Frame)["error"]!.GetValue<string>());
+    }
+}

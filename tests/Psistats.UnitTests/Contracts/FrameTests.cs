@@ -1,0 +1,111 @@
+using System.Text;
+using System.Text.Json;
+using Psistats.Contracts.Frames;
+using Psistats.Contracts.Schema;
+
+namespace Psistats.UnitTests.Contracts;
+
+public sealed class FrameTests
+{
+    public static TheoryData<Frame> Frames() =>
+    [
+        new CpuFrame { Hostname = "web01.example.com", Timestamp = 1795290238.944, Interval = 2, Seq = 7, Cpu = 42.5, CpuCores = [15, 70], IoWait = 2.5, Steal = 5 },
+        new MemFrame { Hostname = "h", Timestamp = 1, Interval = 2, Seq = 1, Mem = 44.1, MemTotal = 2107518976, MemAvailable = 1178025984, MemUsed = 929492992 },
+        new UptimeFrame { Hostname = "h", Timestamp = 1, Interval = 60, Seq = 2, Uptime = 480.07 },
+        new IpAddrFrame
+        {
+            Hostname = "h", Timestamp = 1, Interval = 120, Seq = 3, IpAddr = ["192.0.2.2", "fd00::2"],
+            Interfaces = new Dictionary<string, InterfaceAddresses> { ["eth0"] = new() { IPv4 = ["192.0.2.2"], IPv6 = ["fd00::2"] } },
+        },
+        new CpuTempFrame { Hostname = "h", Timestamp = 1, Interval = 5, Seq = 4, CpuTemp = null, Source = null },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Frames))]
+    public void Envelope_comes_first_with_psistats_names(Frame frame)
+    {
+        using var json = JsonDocument.Parse(FrameSerializer.ToUtf8(frame));
+        var names = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Equal(["hostname", "reporter", "timestamp", "interval", "seq"], names.Take(5));
+        Assert.Equal(frame.Reporter, json.RootElement.GetProperty("reporter").GetString());
+        Assert.True(json.RootElement.TryGetProperty(frame.Reporter, out _), $"the value field '{frame.Reporter}' is at top level");
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Frames))]
+    public void Round_trip_keeps_every_value(Frame frame)
+    {
+        var bytes = FrameSerializer.ToUtf8(frame);
+        var typeInfo = FrameJsonContext.Default.GetTypeInfo(frame.GetType())!;
+
+        var back = (Frame)JsonSerializer.Deserialize(bytes, typeInfo)!;
+
+        Assert.Equal(Encoding.UTF8.GetString(bytes), Encoding.UTF8.GetString(FrameSerializer.ToUtf8(back)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Frames))]
+    public void Every_frame_passes_the_envelope_check_consumers_use(Frame frame)
+    {
+        var rejection = FrameEnvelope.TryParse(FrameSerializer.ToUtf8(frame), 65536, out var envelope, out _);
+
+        Assert.Equal(FrameRejection.None, rejection);
+        Assert.Equal(frame.Hostname, envelope!.Hostname);
+        Assert.Equal(frame.Reporter, envelope.Reporter);
+        Assert.Equal(frame.Timestamp, envelope.Timestamp);
+        Assert.Equal(frame.Interval, envelope.Interval);
+    }
+
+    [Theory]
+    [InlineData("not json", FrameRejection.InvalidJson)]
+    [InlineData("{\"hostname\":\"h\",", FrameRejection.InvalidJson)]
+    [InlineData("[1,2]", FrameRejection.NotAnObject)]
+    [InlineData("{\"reporter\":\"cpu\"}", FrameRejection.MissingHostname)]
+    [InlineData("{\"hostname\":\"\",\"reporter\":\"cpu\"}", FrameRejection.MissingHostname)]
+    [InlineData("{\"hostname\":42,\"reporter\":\"cpu\"}", FrameRejection.MissingHostname)]
+    [InlineData("{\"hostname\":\"h\"}", FrameRejection.MissingReporter)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":null}", FrameRejection.MissingReporter)]
+    public void Unusable_bodies_are_rejected_with_a_reason(string body, FrameRejection expected)
+    {
+        Assert.Equal(expected, FrameEnvelope.TryParse(Encoding.UTF8.GetBytes(body), 65536, out var envelope, out var detail));
+        Assert.Null(envelope);
+        Assert.False(string.IsNullOrEmpty(detail));
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_rejected_as_invalid_json() =>
+        Assert.Equal(FrameRejection.InvalidJson, FrameEnvelope.TryParse(new byte[] { 0x7b, 0xff, 0xfe, 0x7d }, 100, out _, out _));
+
+    [Fact]
+    public void Oversized_bodies_are_rejected_before_parsing()
+    {
+        var body = Encoding.UTF8.GetBytes($"{{\"hostname\":\"h\",\"reporter\":\"cpu\",\"pad\":\"{new string('x', 2000)}\"}}");
+
+        Assert.Equal(FrameRejection.TooLarge, FrameEnvelope.TryParse(body, 1024, out _, out var detail));
+        Assert.Contains("1024", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_reporters_and_fields_are_kept_whole()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"hostname\":\"m1\",\"reporter\":\"cgminer\",\"timestamp\":\"late\",\"api_ok\":false}");
+
+        Assert.Equal(FrameRejection.None, FrameEnvelope.TryParse(body, 1024, out var envelope, out _));
+        Assert.Null(envelope!.Timestamp);
+        Assert.False(envelope.Body.GetProperty("api_ok").GetBoolean());
+    }
+
+    [Fact]
+    public void The_schema_ships_inside_the_contracts_assembly()
+    {
+        using var schema = JsonDocument.Parse(FrameSchema.Read());
+
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema.RootElement.GetProperty("$schema").GetString());
+        var reporters = schema.RootElement.GetProperty("allOf").EnumerateArray()
+            .Select(c => c.GetProperty("if").GetProperty("properties").GetProperty("reporter").GetProperty("const").GetString())
+            .ToList();
+        Assert.Equal([CpuFrame.Name, MemFrame.Name, UptimeFrame.Name, IpAddrFrame.Name, CpuTempFrame.Name], reporters);
+    }
+}
