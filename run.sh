@@ -117,7 +117,10 @@ start_broker() { # PORT
 
 cleanup() {
     local rc=$?
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM HUP
+    # Finish the clean-up even when the terminal or the pipe we print to is gone.
+    trap '' PIPE
+    set +e
     if [[ -n $FG_PID ]] && kill -0 "$FG_PID" 2>/dev/null; then
         log "stopping dotnet test (pid $FG_PID)"
         kill -TERM "$FG_PID" 2>/dev/null || true
@@ -132,6 +135,14 @@ cleanup() {
         PSISTATS_AMQP_PORT=$BROKER_PORT "$BROKER" stop || true
     fi
     exit "$rc"
+}
+
+# The terminal is gone: log the clean-up to a file instead, then exit.
+on_hup() {
+    mkdir -p "$LOG_DIR"
+    exec >>"$LOG_DIR/run.log" 2>&1
+    echo "run.sh: hang-up received at $(date '+%F %T'): stopping"
+    exit "$1"
 }
 
 # shellcheck disable=SC2016  # $1 is expanded by the inner bash
@@ -186,6 +197,7 @@ cmd_test() {
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
+    trap 'on_hup 129' HUP
 
     "$ROOT/scripts/setup.sh"
     build
@@ -226,6 +238,7 @@ cmd_demo() {
     trap cleanup EXIT
     trap 'if ((DEMO_RUNNING)); then exit 0; else exit 130; fi' INT
     trap 'if ((DEMO_RUNNING)); then exit 0; else exit 143; fi' TERM
+    trap 'if ((DEMO_RUNNING)); then on_hup 0; else on_hup 129; fi' HUP
 
     "$ROOT/scripts/setup.sh"
     if port_in_use "$http_port"; then

@@ -41,8 +41,9 @@ NODE_LOG="$LOG_DIR/$NODE.log"        # RabbitMQ's own log
 
 AMQP_URL="amqp://guest:guest@127.0.0.1:$PORT/"
 
-say() { echo "broker[$PORT]: $*"; }
-die() { echo "broker[$PORT]: ERROR: $*" >&2; exit 1; }
+# (|| true: a closed terminal or pipe must not stop a clean-up half-way)
+say() { echo "broker[$PORT]: $*" || true; }
+die() { echo "broker[$PORT]: ERROR: $*" >&2 || true; exit 1; }
 
 node_env() {
     # Everything the RabbitMQ scripts read, pointed at the private directory.
