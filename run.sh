@@ -42,7 +42,7 @@ BG_NAMES=()
 BG_PIDS=()
 BG_LOGS=()
 BROKER_PORT=""      # set when this script started the broker, so cleanup stops it
-FG_PID=""          # dotnet test, while it runs
+FG_PID=""           # dotnet test, while it runs
 DEMO_RUNNING=0      # 1 once the demo is up: Ctrl-C / SIGTERM then exit 0
 
 # start_bg NAME CMD...   (set extra environment with: start_bg NAME env VAR=value CMD...)
@@ -108,11 +108,13 @@ stop_bg_all() {
     BG_LOGS=()
 }
 
-start_broker() { # PORT
-    local was_running=0
-    if PSISTATS_AMQP_PORT=$1 "$BROKER" status >/dev/null 2>&1; then was_running=1; fi
+start_broker() { # PORT [always-stop]
+    # A broker that was already running (e.g. left by the user) is left running at exit,
+    # unless always-stop. Set before starting: an interrupted start is cleaned up too.
+    if [[ ${2:-} == always-stop ]] || ! PSISTATS_AMQP_PORT=$1 "$BROKER" status >/dev/null 2>&1; then
+        BROKER_PORT=$1
+    fi
     PSISTATS_AMQP_PORT=$1 "$BROKER" start
-    if ((was_running == 0)) || [[ ${2:-} == always-stop ]]; then BROKER_PORT=$1; fi
 }
 
 cleanup() {
@@ -225,6 +227,9 @@ cmd_test() {
 
     local summary
     summary=$(trx_summary "$results") || summary=""
+    # stop the broker now, so that the summary is the last line printed
+    PSISTATS_AMQP_PORT=$BROKER_PORT "$BROKER" stop || true
+    BROKER_PORT=""
     if ((rc != 0)); then err "dotnet test exited with code $rc"; fi
     if [[ -n $summary ]]; then echo "$summary"; fi
     exit "$rc"

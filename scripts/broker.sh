@@ -319,7 +319,14 @@ case $cmd in
     env) cmd_env ;;
     start_app) cmd_start_app ;;
     stop_app) cmd_stop_app ;;
-    ctl) mkdir -p "$BASE"; rmqctl "$@" ;;
+    ctl)
+        mkdir -p "$BASE"
+        rc=0
+        rmqctl "$@" || rc=$?
+        # the CLI starts the private epmd when the node is down: do not leave it behind
+        if ! node_running && epmd_running; then epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 || true; fi
+        exit "$rc"
+        ;;
     help | -h | --help) usage ;;
     *) usage >&2; exit 2 ;;
 esac
