@@ -14,7 +14,7 @@ namespace Psistats.Aggregator.State;
 /// </summary>
 public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateStore> logger)
 {
-    private static readonly HashSet<string> EnvelopeFields = ["hostname", "reporter", "timestamp", "interval"];
+    private static readonly HashSet<string> EnvelopeFields = ["hostname", "reporter", "timestamp", "interval", "seq"];
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HostRecord> _hosts = new(StringComparer.OrdinalIgnoreCase);

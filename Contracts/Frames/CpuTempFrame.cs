@@ -17,7 +17,7 @@ public sealed record CpuTempFrame : Frame
     [JsonPropertyName("cpu_temp")]
     public double? CpuTemp { get; init; }
 
-    /// <summary>Where the value was read, e.g. <c>hwmon:coretemp/Package id 0</c> or <c>thermal:x86_pkg_temp</c>; null with no sensor. JSON <c>source</c>.</summary>
-    [JsonPropertyName("source")]
+    /// <summary>Where the value was read, e.g. <c>hwmon:coretemp/Package id 0</c> or <c>thermal:x86_pkg_temp</c>; null with no sensor. JSON <c>cpu_temp_source</c>.</summary>
+    [JsonPropertyName("cpu_temp_source")]
     public string? Source { get; init; }
 }

@@ -41,6 +41,7 @@ public sealed class HostStateStoreTests
         Assert.Equal(12.5, host.Values["cpu"]!.GetValue<double>());
         Assert.Equal(40.0, host.Values["mem"]!.GetValue<double>());
         Assert.False(host.Values.ContainsKey("hostname"));
+        Assert.False(host.Values.ContainsKey("seq"));
         Assert.Equal(["cpu", "mem"], host.Reporters.Keys);
         var e = Assert.Single(store.Events(null, null, 0, 100));
         Assert.Equal((HostEventKinds.Up, "web01", (double?)null), (e.Kind, e.Host, e.DowntimeSeconds));
