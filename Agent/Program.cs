@@ -23,59 +23,16 @@ const string Usage = """
     Any option can be overridden by PSISTATS_<section>__<key>, e.g. PSISTATS_server__url.
     """;
 
-CommandLine commandLine;
-try
+var startup = ProgramStartup.Prepare("psistats-agent", Usage, AmqpPublisher.Version, args, allowOnce: true,
+    reader => AgentOptions.Read(reader, Dns.GetHostName), Console.Out, Console.Error);
+if (startup.ExitCode is { } exitCode)
 {
-    commandLine = CommandLine.Parse(args, allowOnce: true);
-}
-catch (ArgumentException ex)
-{
-    await Console.Error.WriteLineAsync($"psistats-agent: {ex.Message}");
-    return 2;
+    return exitCode;
 }
 
-if (commandLine.Help)
-{
-    Console.WriteLine(Usage);
-    return 0;
-}
-
-if (commandLine.Version)
-{
-    Console.WriteLine($"psistats-agent {AmqpPublisher.Version}");
-    return 0;
-}
-
-string? configPath;
-AgentOptions options;
-try
-{
-    configPath = ConfigLoader.ResolvePath(commandLine.ConfigPath);
-    var reader = new SettingsReader(ConfigLoader.Load(configPath));
-    options = AgentOptions.Read(reader, Dns.GetHostName);
-    if (reader.Errors.Count > 0)
-    {
-        foreach (var error in reader.Errors)
-        {
-            await Console.Error.WriteLineAsync($"psistats-agent: {configPath ?? "(defaults)"}: {error}");
-        }
-
-        return 2;
-    }
-}
-catch (Exception ex) when (ex is FileNotFoundException or FormatException or InvalidDataException)
-{
-    await Console.Error.WriteLineAsync($"psistats-agent: {ex.Message}");
-    return 2;
-}
-
-if (commandLine.CheckConfig)
-{
-    Console.WriteLine($"psistats-agent: configuration OK ({configPath ?? "no file: defaults and environment only"})");
-    return 0;
-}
-
-if (commandLine.Once)
+var options = startup.Options!;
+var configPath = startup.ConfigPath;
+if (startup.CommandLine!.Once)
 {
     // stdout carries the frames only; diagnostics go to stderr.
     using var stderrLogging = LoggerFactory.Create(logging =>

@@ -26,58 +26,14 @@ const string Usage = """
     """;
 
 var version = typeof(AggregatorOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-CommandLine commandLine;
-try
+var startup = ProgramStartup.Prepare("psistats-aggregator", Usage, version, args, allowOnce: false, AggregatorOptions.Read, Console.Out, Console.Error);
+if (startup.ExitCode is { } exitCode)
 {
-    commandLine = CommandLine.Parse(args, allowOnce: false);
-}
-catch (ArgumentException ex)
-{
-    await Console.Error.WriteLineAsync($"psistats-aggregator: {ex.Message}");
-    return 2;
+    return exitCode;
 }
 
-if (commandLine.Help)
-{
-    Console.WriteLine(Usage);
-    return 0;
-}
-
-if (commandLine.Version)
-{
-    Console.WriteLine($"psistats-aggregator {version}");
-    return 0;
-}
-
-string? configPath;
-AggregatorOptions options;
-try
-{
-    configPath = ConfigLoader.ResolvePath(commandLine.ConfigPath);
-    var reader = new SettingsReader(ConfigLoader.Load(configPath));
-    options = AggregatorOptions.Read(reader);
-    if (reader.Errors.Count > 0)
-    {
-        foreach (var error in reader.Errors)
-        {
-            await Console.Error.WriteLineAsync($"psistats-aggregator: {configPath ?? "(defaults)"}: {error}");
-        }
-
-        return 2;
-    }
-}
-catch (Exception ex) when (ex is FileNotFoundException or FormatException or InvalidDataException)
-{
-    await Console.Error.WriteLineAsync($"psistats-aggregator: {ex.Message}");
-    return 2;
-}
-
-if (commandLine.CheckConfig)
-{
-    Console.WriteLine($"psistats-aggregator: configuration OK ({configPath ?? "no file: defaults and environment only"})");
-    return 0;
-}
-
+var options = startup.Options!;
+var configPath = startup.ConfigPath;
 var table = options.Console == "table" || (options.Console == "auto" && !Console.IsOutputRedirected && !Console.IsInputRedirected);
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.WebHost.UseUrls(options.Listen.ToString());

@@ -3,10 +3,11 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Psistats.Agent.Configuration;
+using Psistats.Contracts.Amqp;
 using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
+using Psistats.Contracts.Topology;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 namespace Psistats.Agent.Publishing;
 
@@ -15,9 +16,8 @@ namespace Psistats.Agent.Publishing;
 /// Up to <c>[app] max_in_flight</c> frames await their confirm at once (bounded by a FIFO
 /// <see cref="ConcurrencyLimiter"/> handed to the channel, as RabbitMQ.Client 7 needs); a frame leaves the
 /// outbox only when confirmed, so delivery is at least once and in order.
-/// Reconnection is our own loop, every <c>[app] retry_timer</c> seconds, covering a failed first connect
-/// too (the client's automatic recovery does not retry that, and must not redeclare topology from its
-/// events). After a failed or timed-out publish the channel and connection are discarded
+/// Reconnects through <see cref="ReconnectLoop"/> every <c>[app] retry_timer</c> seconds, a failed first
+/// connect included. After a failed or timed-out publish the channel and connection are discarded
 /// (RabbitMQ.Client 7.1.2 leaves a channel's confirm state corrupt after a cancelled publish).
 /// </summary>
 public sealed class AmqpPublisher(Outbox outbox, AgentOptions options, TimeProvider time, ILogger<AmqpPublisher> logger) : BackgroundService
@@ -28,7 +28,9 @@ public sealed class AmqpPublisher(Outbox outbox, AgentOptions options, TimeProvi
     /// <summary>The AMQP <c>app_id</c>: <c>psistats-agent/&lt;version&gt;</c>.</summary>
     public static readonly string AppId = "psistats-agent/" + Version;
 
+    private readonly string _url = BrokerOptions.Redact(options.Broker.Url.ToString());
     private volatile bool _connected;
+    private string? _lastFailure;
 
     /// <summary>The agent's informational version.</summary>
     public static string Version =>
@@ -40,102 +42,80 @@ public sealed class AmqpPublisher(Outbox outbox, AgentOptions options, TimeProvi
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var broker = options.Broker;
-        var url = BrokerOptions.Redact(broker.Url.ToString());
-        var factory = new ConnectionFactory
-        {
-            Uri = broker.Url,
-            AutomaticRecoveryEnabled = false,
-            TopologyRecoveryEnabled = false,
-            RequestedHeartbeat = broker.Heartbeat,
-            RequestedConnectionTimeout = broker.ConnectTimeout,
-            ClientProvidedName = $"psistats-agent@{options.Hostname}",
-        };
-        string? lastFailure = null;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await factory.CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
-                using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                string? lostReason = null;
-                connection.ConnectionShutdownAsync += (_, args) =>
-                {
-                    lostReason = $"{args.ReplyCode} {args.ReplyText}";
-                    try
-                    {
-                        lost.Cancel();
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // The connection is being disposed by this loop: nothing left to cancel.
-                    }
-
-                    return Task.CompletedTask;
-                };
-
-                using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-                {
-                    PermitLimit = options.MaxInFlight,
-                    QueueLimit = int.MaxValue,
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                });
-                await using var channel = await connection.CreateChannelAsync(
-                    new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, limiter),
-                    stoppingToken).ConfigureAwait(false);
-                await Contracts.Topology.Topology.DeclareExchangeAsync(channel, broker, stoppingToken).ConfigureAwait(false);
-                if (broker.DeclareHostQueue)
-                {
-                    await Contracts.Topology.Topology.DeclareHostQueueAsync(channel, broker, options.Hostname, stoppingToken).ConfigureAwait(false);
-                }
-
-                _connected = true;
-                lastFailure = null;
-                Log.Connected(logger, url, broker.ExchangeName, outbox.Count);
-                try
-                {
-                    await PumpAsync(channel, lost.Token).ConfigureAwait(false);
-                }
-                catch (Exception) when (stoppingToken.IsCancellationRequested)
-                {
-                    await FlushOnStopAsync(channel).ConfigureAwait(false);
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    Log.ConnectionLost(logger, lostReason ?? ex.Message, outbox.Count);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                if (ex.GetBaseException().Message != lastFailure)
-                {
-                    lastFailure = ex.GetBaseException().Message;
-                    Log.BrokerUnreachable(logger, url, lastFailure, broker.RetryTimer.TotalSeconds);
-                }
-            }
-            finally
-            {
-                _connected = false;
-            }
-
-            try
-            {
-                await Task.Delay(broker.RetryTimer, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
+        var factory = ReconnectLoop.CreateFactory(options.Broker, $"psistats-agent@{options.Hostname}");
+        await ReconnectLoop.RunAsync(factory, options.Broker.RetryTimer, time, SessionAsync, OnFailure, stoppingToken).ConfigureAwait(false);
         if (outbox.Count > 0)
         {
             Log.StoppedWithBacklog(logger, outbox.Count);
+        }
+    }
+
+    private void OnFailure(Exception ex)
+    {
+        _connected = false;
+        var message = ex.GetBaseException().Message;
+        if (message != _lastFailure)
+        {
+            _lastFailure = message;
+            Log.BrokerUnreachable(logger, _url, message, options.Broker.RetryTimer.TotalSeconds);
+        }
+    }
+
+    /// <summary>One connection's life: declare, then publish until the connection is lost or the agent stops.</summary>
+    private async Task SessionAsync(IConnection connection, CancellationToken stoppingToken)
+    {
+        var broker = options.Broker;
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        string? lostReason = null;
+        connection.ConnectionShutdownAsync += (_, args) =>
+        {
+            lostReason = $"{args.ReplyCode} {args.ReplyText}";
+            try
+            {
+                lost.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session already ended.
+            }
+
+            return Task.CompletedTask;
+        };
+
+        using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxInFlight,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, limiter),
+            stoppingToken).ConfigureAwait(false);
+        await Topology.DeclareExchangeAsync(channel, broker, stoppingToken).ConfigureAwait(false);
+        if (broker.DeclareHostQueue)
+        {
+            await Topology.DeclareHostQueueAsync(channel, broker, options.Hostname, stoppingToken).ConfigureAwait(false);
+        }
+
+        _connected = true;
+        _lastFailure = null;
+        Log.Connected(logger, _url, broker.ExchangeName, outbox.Count);
+        try
+        {
+            await PumpAsync(channel, lost.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            await FlushOnStopAsync(channel).ConfigureAwait(false);
+            throw new OperationCanceledException(stoppingToken);
+        }
+        catch (Exception ex)
+        {
+            Log.ConnectionLost(logger, lostReason ?? ex.Message, outbox.Count);
+        }
+        finally
+        {
+            _connected = false;
         }
     }
 
@@ -163,12 +143,7 @@ public sealed class AmqpPublisher(Outbox outbox, AgentOptions options, TimeProvi
         }
         catch (Exception)
         {
-            // Whatever was not confirmed in the budget stays unconfirmed; it is reported below.
-        }
-
-        if (outbox.Count > 0)
-        {
-            Log.StoppedWithBacklog(logger, outbox.Count);
+            // Whatever was not confirmed within the budget stays unconfirmed; ExecuteAsync reports how many.
         }
     }
 

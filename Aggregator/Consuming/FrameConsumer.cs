@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Psistats.Aggregator.Configuration;
 using Psistats.Aggregator.State;
+using Psistats.Contracts.Amqp;
 using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
 using Psistats.Contracts.Topology;
@@ -16,7 +17,7 @@ namespace Psistats.Aggregator.Consuming;
 /// A frame that is too large, not JSON, not an object or lacks hostname/reporter is nacked without
 /// requeue, so the broker dead-letters it to <c>[aggregator] dead_letter_exchange</c>; it is counted and
 /// logged (at most 20 log lines a minute, with running counts). Nothing from a frame can stop the consumer.
-/// Reconnects every <c>[app] retry_timer</c> seconds with its own loop (also when the first connect fails).
+/// Reconnects through <see cref="ReconnectLoop"/> every <c>[app] retry_timer</c> seconds (also when the first connect fails).
 /// </summary>
 public sealed class FrameConsumer(
     HostStateStore store,
@@ -34,81 +35,62 @@ public sealed class FrameConsumer(
         AutoReplenishment = true,
     });
 
+    private readonly string _url = BrokerOptions.Redact(options.Broker.Url.ToString());
+    private string? _lastFailure;
+
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ReconnectLoop.RunAsync(ReconnectLoop.CreateFactory(options.Broker, "psistats-aggregator"), options.Broker.RetryTimer, time,
+            SessionAsync, OnFailure, stoppingToken);
+
+    private void OnFailure(Exception ex)
+    {
+        stats.Connected = false;
+        var message = ex.GetBaseException().Message;
+        stats.LastBrokerError = message;
+        if (message != _lastFailure)
+        {
+            _lastFailure = message;
+            Log.BrokerUnreachable(logger, _url, message, options.Broker.RetryTimer.TotalSeconds);
+        }
+    }
+
+    /// <summary>One connection's life: declare the topology, consume until the channel or connection closes.</summary>
+    private async Task SessionAsync(IConnection connection, CancellationToken stoppingToken)
     {
         var broker = options.Broker;
-        var url = BrokerOptions.Redact(broker.Url.ToString());
-        var factory = new ConnectionFactory
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        AsyncEventHandler<ShutdownEventArgs> onShutdown = (_, args) =>
         {
-            Uri = broker.Url,
-            AutomaticRecoveryEnabled = false,
-            TopologyRecoveryEnabled = false,
-            RequestedHeartbeat = broker.Heartbeat,
-            RequestedConnectionTimeout = broker.ConnectTimeout,
-            ClientProvidedName = "psistats-aggregator",
+            closed.TrySetResult($"{args.ReplyCode} {args.ReplyText}");
+            return Task.CompletedTask;
         };
-        string? lastFailure = null;
-        while (!stoppingToken.IsCancellationRequested)
+        connection.ConnectionShutdownAsync += onShutdown;
+        channel.ChannelShutdownAsync += onShutdown;
+
+        await Topology.DeclareExchangeAsync(channel, broker, stoppingToken).ConfigureAwait(false);
+        await Topology.DeclareAggregatorQueueAsync(channel, broker, options.Queue, stoppingToken).ConfigureAwait(false);
+        await channel.BasicQosAsync(0, options.Prefetch, global: false, stoppingToken).ConfigureAwait(false);
+
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery);
+        await channel.BasicConsumeAsync(options.Queue.Name, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
+            arguments: null, consumer, stoppingToken).ConfigureAwait(false);
+
+        stats.Connected = true;
+        stats.LastBrokerError = null;
+        _lastFailure = null;
+        Log.Consuming(logger, options.Queue.Name, RoutingKeys.All(broker.Prefix), broker.ExchangeName, options.Prefetch, _url);
+        try
         {
-            try
-            {
-                await using var connection = await factory.CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
-                await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-                var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-                AsyncEventHandler<ShutdownEventArgs> onShutdown = (_, args) =>
-                {
-                    closed.TrySetResult($"{args.ReplyCode} {args.ReplyText}");
-                    return Task.CompletedTask;
-                };
-                connection.ConnectionShutdownAsync += onShutdown;
-                channel.ChannelShutdownAsync += onShutdown;
-
-                await Topology.DeclareExchangeAsync(channel, broker, stoppingToken).ConfigureAwait(false);
-                await Topology.DeclareAggregatorQueueAsync(channel, broker, options.Queue, stoppingToken).ConfigureAwait(false);
-                await channel.BasicQosAsync(0, options.Prefetch, global: false, stoppingToken).ConfigureAwait(false);
-
-                var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery);
-                await channel.BasicConsumeAsync(options.Queue.Name, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
-                    arguments: null, consumer, stoppingToken).ConfigureAwait(false);
-
-                stats.Connected = true;
-                stats.LastBrokerError = null;
-                lastFailure = null;
-                Log.Consuming(logger, options.Queue.Name, RoutingKeys.All(broker.Prefix), broker.ExchangeName, options.Prefetch, url);
-                var reason = await closed.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
-                stats.Connected = false;
-                stats.LastBrokerError = reason;
-                Log.ConnectionLost(logger, reason);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                var message = ex.GetBaseException().Message;
-                stats.LastBrokerError = message;
-                if (message != lastFailure)
-                {
-                    lastFailure = message;
-                    Log.BrokerUnreachable(logger, url, message, broker.RetryTimer.TotalSeconds);
-                }
-            }
-            finally
-            {
-                stats.Connected = false;
-            }
-
-            try
-            {
-                await Task.Delay(broker.RetryTimer, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            var reason = await closed.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            stats.LastBrokerError = reason;
+            Log.ConnectionLost(logger, reason);
+        }
+        finally
+        {
+            stats.Connected = false;
         }
     }
 
