@@ -1,3 +1,4 @@
+using Psistats.Agent.Reporters;
 using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
 
@@ -27,22 +28,13 @@ public sealed record AgentOptions
     /// <summary>[app] persistent: publish with delivery mode 2 (persistent) instead of 1 (transient).</summary>
     public bool Persistent { get; init; }
 
-    /// <summary>Reporter sections, in the order the reporters are listed in <see cref="DefaultReporters"/>.</summary>
-    public IReadOnlyList<ReporterOptions> Reporters { get; init; } = DefaultReporters;
-
-    /// <summary>Reporter names with their default intervals (seconds).</summary>
-    public static readonly IReadOnlyList<ReporterOptions> DefaultReporters =
-    [
-        new(CpuFrame.Name, true, TimeSpan.FromSeconds(2)),
-        new(MemFrame.Name, true, TimeSpan.FromSeconds(2)),
-        new(UptimeFrame.Name, true, TimeSpan.FromSeconds(60)),
-        new(IpAddrFrame.Name, true, TimeSpan.FromSeconds(120)),
-        new(CpuTempFrame.Name, true, TimeSpan.FromSeconds(5)),
-    ];
+    /// <summary>Reporter sections, in <see cref="ReporterCatalog"/> order.</summary>
+    public IReadOnlyList<ReporterOptions> Reporters { get; init; } =
+        ReporterCatalog.All.Select(d => new ReporterOptions(d.Name, d.EnabledByDefault, d.DefaultInterval)).ToList();
 
     /// <summary>Keys of [app] the agent reads.</summary>
     public static readonly string[] AppKeys =
-        ["retry_timer", "hostname", "proc_root", "sys_root", "outbox_size", "max_in_flight", "publish_timeout", "persistent"];
+        ["retry_timer", "hostname", "proc_root", "sys_root", "rootfs", "outbox_size", "max_in_flight", "publish_timeout", "persistent"];
 
     /// <summary>Reads and validates the agent's options; problems are recorded in <paramref name="reader"/>.</summary>
     public static AgentOptions Read(SettingsReader reader, Func<string> defaultHostname)
@@ -60,21 +52,24 @@ public sealed record AgentOptions
         }
 
         var reporters = new List<ReporterOptions>();
-        foreach (var reporter in DefaultReporters)
+        foreach (var definition in ReporterCatalog.All)
         {
-            reader.CheckUnknownKeys(reporter.Name, ReporterOptions.Keys);
-            reporters.Add(reporter with
-            {
-                Enabled = reader.GetBool(reporter.Name, "enabled", reporter.Enabled),
-                Interval = reader.GetSeconds(reporter.Name, "interval", reporter.Interval.TotalSeconds, 0.1, 86400),
-            });
+            reader.CheckUnknownKeys(definition.Name, [.. ReporterOptions.Keys, .. definition.SettingKeys]);
+            reporters.Add(new ReporterOptions(
+                definition.Name,
+                reader.GetBool(definition.Name, "enabled", definition.EnabledByDefault),
+                reader.GetSeconds(definition.Name, "interval", definition.DefaultInterval.TotalSeconds, 0.1, 86400),
+                definition.ReadSettings(reader)));
         }
 
         return new AgentOptions
         {
             Broker = broker,
             Hostname = hostname,
-            Paths = new HostPaths(reader.GetString("app", "proc_root", HostPaths.Default.Proc), reader.GetString("app", "sys_root", HostPaths.Default.Sys)),
+            Paths = new HostPaths(
+                reader.GetString("app", "proc_root", HostPaths.Default.Proc),
+                reader.GetString("app", "sys_root", HostPaths.Default.Sys),
+                reader.GetString("app", "rootfs", HostPaths.Default.RootFs)),
             OutboxSize = (int)reader.GetInt("app", "outbox_size", defaults.OutboxSize, 1, 10_000_000),
             MaxInFlight = (int)reader.GetInt("app", "max_in_flight", defaults.MaxInFlight, 1, 10_000),
             PublishTimeout = reader.GetSeconds("app", "publish_timeout", defaults.PublishTimeout.TotalSeconds, 1, 600),

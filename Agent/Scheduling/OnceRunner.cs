@@ -35,9 +35,10 @@ public static class OnceRunner
             warming.ForEach(r => scheduler.RunOnce(r));
         }
 
+        var seq = 0;
         foreach (var frame in reporters.SelectMany(r => sink.Frames.Where(f => f.Reporter == r.Reporter.Name)))
         {
-            await output.WriteLineAsync(Encoding.UTF8.GetString(FrameSerializer.ToUtf8(frame))).ConfigureAwait(false);
+            await output.WriteLineAsync(Encoding.UTF8.GetString(FrameSerializer.ToUtf8(frame with { Seq = ++seq }))).ConfigureAwait(false);
         }
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -48,6 +49,6 @@ public static class OnceRunner
     {
         public List<Frame> Frames { get; } = [];
 
-        public void Add(Frame frame) => Frames.Add(frame with { Seq = Frames.Count + 1 });
+        public void Add(Frame frame) => Frames.Add(frame);
     }
 }

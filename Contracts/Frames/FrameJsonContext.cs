@@ -11,4 +11,11 @@ namespace Psistats.Contracts.Frames;
 [JsonSerializable(typeof(UptimeFrame))]
 [JsonSerializable(typeof(IpAddrFrame))]
 [JsonSerializable(typeof(CpuTempFrame))]
+[JsonSerializable(typeof(SensorsFrame))]
+[JsonSerializable(typeof(HddTempFrame))]
+[JsonSerializable(typeof(DiskIoFrame))]
+[JsonSerializable(typeof(HddSpaceFrame))]
+[JsonSerializable(typeof(LoadFrame))]
+[JsonSerializable(typeof(NetFrame))]
+[JsonSerializable(typeof(OsFrame))]
 public sealed partial class FrameJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Psistats.Agent.Configuration;
+using Psistats.Agent.Reporters;
 using Psistats.Aggregator.Configuration;
 using Psistats.Contracts.Configuration;
 using Psistats.TestSupport;
@@ -194,7 +195,7 @@ public sealed class ConfigTests
         known.AddRange(BrokerOptions.ExchangeKeys.Select(k => $"exchange:{k}"));
         known.AddRange(BrokerOptions.QueueKeys.Select(k => $"queue:{k}"));
         known.AddRange(AgentOptions.AppKeys.Select(k => $"app:{k}"));
-        known.AddRange(AgentOptions.DefaultReporters.SelectMany(r => ReporterOptions.Keys.Select(k => $"{r.Name}:{k}")));
+        known.AddRange(ReporterCatalog.All.SelectMany(d => ReporterOptions.Keys.Concat(d.SettingKeys).Select(k => $"{d.Name}:{k}")));
         known.AddRange(AggregatorOptions.Keys.Select(k => $"aggregator:{k}"));
 
         Assert.Equal([], known.Except(documented).Order());
