@@ -31,7 +31,8 @@ public sealed class ConfigTests
         Assert.Equal("psistats", options.Broker.Prefix);
         Assert.Equal(10000, options.Broker.QueueTtlMs);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Broker.RetryTimer);
-        Assert.All(options.Reporters, r => Assert.True(r.Enabled));
+        Assert.All(options.Reporters, r => Assert.Equal(ReporterCatalog.All.Single(d => d.Name == r.Name).EnabledByDefault, r.Enabled));
+        Assert.All(["cpu", "mem", "uptime", "ipaddr", "cpu_temp"], name => Assert.True(options.Reporters.Single(r => r.Name == name).Enabled));
         Assert.Equal(TimeSpan.FromSeconds(2), options.Reporters.Single(r => r.Name == "cpu").Interval);
     }
 
