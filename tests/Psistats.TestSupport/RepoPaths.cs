@@ -3,7 +3,7 @@ namespace Psistats.TestSupport;
 /// <summary>Locations inside the repository, found from the test assembly (walks up to Psistats.sln).</summary>
 public static class RepoPaths
 {
-    /// <summary>The repository root.</summary>
+    /// <summary>The repository root (PSISTATS_REPO_ROOT overrides the search, for builds with --artifacts-path).</summary>
     public static string Root { get; } = FindRoot();
 
     /// <summary>tests/fixtures.</summary>
@@ -20,15 +20,26 @@ public static class RepoPaths
         "Release";
 #endif
 
-    /// <summary>Path of a program's main dll, e.g. <c>Program("Agent", "psistats-agent")</c>.</summary>
+    /// <summary>
+    /// Path of a program's main dll, e.g. <c>Program("Agent", "psistats-agent")</c>: under <c>&lt;project&gt;/bin/</c>, or, for a
+    /// build with <c>--artifacts-path DIR</c>, under <c>DIR/bin/Psistats.&lt;project&gt;/</c> when PSISTATS_ARTIFACTS=DIR is set.
+    /// </summary>
     public static string Program(string project, string assembly)
     {
-        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", assembly + ".dll");
+        var artifacts = Environment.GetEnvironmentVariable("PSISTATS_ARTIFACTS");
+        var path = artifacts is { Length: > 0 }
+            ? Path.Combine(artifacts, "bin", $"Psistats.{project}", Configuration.ToLowerInvariant(), assembly + ".dll")
+            : Path.Combine(Root, project, "bin", Configuration, "net10.0", assembly + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built: build Psistats.sln -c {Configuration} first", path);
     }
 
     private static string FindRoot()
     {
+        if (Environment.GetEnvironmentVariable("PSISTATS_REPO_ROOT") is { Length: > 0 } root)
+        {
+            return root;
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Psistats.sln")))
