@@ -23,8 +23,14 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "Connection to the broker lost ({Reason}); {Backlog} frames wait in the outbox")]
     public static partial void ConnectionLost(ILogger logger, string reason, int backlog);
 
-    [LoggerMessage(7, LogLevel.Warning, "Outbox full ({Capacity} frames): dropped the oldest frame; {Dropped} dropped since start")]
-    public static partial void OutboxDropped(ILogger logger, int capacity, long dropped);
+    [LoggerMessage(7, LogLevel.Warning, "Dropped the oldest frames: {Reason}; {Dropped} dropped since start")]
+    public static partial void OutboxDropped(ILogger logger, string reason, long dropped);
+
+    [LoggerMessage(10, LogLevel.Information, "Spool {Directory}: {Waiting} frames waiting from before this start (up to {MaxBytes} bytes kept on disk)")]
+    public static partial void SpoolOpened(ILogger logger, string directory, int waiting, long maxBytes);
+
+    [LoggerMessage(11, LogLevel.Warning, "Spool {Directory}: skipped an unreadable line in {File}: {Reason}")]
+    public static partial void SpoolBadLine(ILogger logger, string directory, string file, string reason);
 
     [LoggerMessage(8, LogLevel.Information, "Stopping: {Backlog} frames still in the outbox were not confirmed by the broker")]
     public static partial void StoppedWithBacklog(ILogger logger, int backlog);

@@ -49,9 +49,10 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(options.Broker);
-builder.Services.AddSingleton<Outbox>(sp => new Outbox(options.OutboxSize, options.Broker, sp.GetRequiredService<TimeProvider>(),
-    sp.GetRequiredService<ILogger<Outbox>>()));
-builder.Services.AddSingleton<IFrameSink>(sp => sp.GetRequiredService<Outbox>());
+builder.Services.AddSingleton<IOutbox>(sp => options.SpoolDir is { } spoolDir
+    ? new SpoolOutbox(spoolDir, options.SpoolMaxBytes, options.Broker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SpoolOutbox>>())
+    : new MemoryOutbox(options.OutboxSize, options.Broker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryOutbox>>()));
+builder.Services.AddSingleton<IFrameSink>(sp => sp.GetRequiredService<IOutbox>());
 builder.Services.AddSingleton(ReporterFactory.Create(options));
 builder.Services.AddHostedService<AmqpPublisher>();
 builder.Services.AddHostedService<ReporterScheduler>();

@@ -19,6 +19,12 @@ public sealed record AgentOptions
     /// <summary>[app] outbox_size: frames kept in memory while the broker is unreachable; the oldest are dropped past it.</summary>
     public int OutboxSize { get; init; } = 10000;
 
+    /// <summary>[app] spool_dir: directory of the disk spool; empty = frames wait in memory only (<see cref="OutboxSize"/>).</summary>
+    public string? SpoolDir { get; init; }
+
+    /// <summary>[app] spool_max_bytes: bound of the disk spool, bytes; past it the oldest frames are dropped.</summary>
+    public long SpoolMaxBytes { get; init; } = 100L * 1024 * 1024;
+
     /// <summary>[app] max_in_flight: published frames awaiting a publisher confirm at once.</summary>
     public int MaxInFlight { get; init; } = 256;
 
@@ -34,7 +40,7 @@ public sealed record AgentOptions
 
     /// <summary>Keys of [app] the agent reads.</summary>
     public static readonly string[] AppKeys =
-        ["retry_timer", "hostname", "proc_root", "sys_root", "rootfs", "outbox_size", "max_in_flight", "publish_timeout", "persistent"];
+        ["retry_timer", "hostname", "proc_root", "sys_root", "rootfs", "outbox_size", "spool_dir", "spool_max_bytes", "max_in_flight", "publish_timeout", "persistent"];
 
     /// <summary>Reads and validates the agent's options; problems are recorded in <paramref name="reader"/>.</summary>
     public static AgentOptions Read(SettingsReader reader, Func<string> defaultHostname)
@@ -71,6 +77,8 @@ public sealed record AgentOptions
                 reader.GetString("app", "sys_root", HostPaths.Default.Sys),
                 reader.GetString("app", "rootfs", HostPaths.Default.RootFs)),
             OutboxSize = (int)reader.GetInt("app", "outbox_size", defaults.OutboxSize, 1, 10_000_000),
+            SpoolDir = reader.GetRaw("app", "spool_dir"),
+            SpoolMaxBytes = reader.GetInt("app", "spool_max_bytes", defaults.SpoolMaxBytes, 64 * 1024, 1L << 40),
             MaxInFlight = (int)reader.GetInt("app", "max_in_flight", defaults.MaxInFlight, 1, 10_000),
             PublishTimeout = reader.GetSeconds("app", "publish_timeout", defaults.PublishTimeout.TotalSeconds, 1, 600),
             Persistent = reader.GetBool("app", "persistent", defaults.Persistent),

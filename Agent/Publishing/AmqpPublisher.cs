@@ -20,7 +20,7 @@ namespace Psistats.Agent.Publishing;
 /// connect included. After a failed or timed-out publish the channel and connection are discarded
 /// (RabbitMQ.Client 7.1.2 leaves a channel's confirm state corrupt after a cancelled publish).
 /// </summary>
-public sealed class AmqpPublisher(Outbox outbox, AgentOptions options, TimeProvider time, ILogger<AmqpPublisher> logger) : BackgroundService
+public sealed class AmqpPublisher(IOutbox outbox, AgentOptions options, TimeProvider time, ILogger<AmqpPublisher> logger) : BackgroundService
 {
     /// <summary>How long a stopping agent keeps publishing what is left (SIGTERM must finish within 5 s).</summary>
     internal static readonly TimeSpan StopFlushBudget = TimeSpan.FromSeconds(3);

@@ -21,28 +21,11 @@ public sealed class OutageTests(ITestOutputHelper output)
         await agent.WaitForLineAsync("Connected to", TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
-        var outageStart = DateTimeOffset.UtcNow;
-        await Broker.StopAppAsync();
-        try
-        {
-            await agent.WaitForLineAsync("Connection to the broker lost", TimeSpan.FromSeconds(15));
-            await Task.Delay(TimeSpan.FromSeconds(10) - (DateTimeOffset.UtcNow - outageStart));
-        }
-        finally
-        {
-            await Broker.StartAppAsync();
-        }
-
-        var outageEnd = DateTimeOffset.UtcNow;
-        await Eventually.TrueAsync(() => agent.Lines.Count(l => l.Contains("Connected to", StringComparison.Ordinal)) >= 2,
-            TimeSpan.FromSeconds(30), $"agent reconnected. Output:\n{agent.Output}");
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        agent.Terminate();
-        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(6)), agent.Output);
+        var (outageStart, outageEnd) = await Outage.RunAsync(agent, TimeSpan.FromSeconds(10));
 
         var frames = (await FrameQueue.DrainAsync(queue)).Select(f => f.Frame).ToList();
         var (distinct, duplicates) = FrameQueue.AssertInOrderWithoutGaps(frames);
-        var duringOutage = frames.Count(f => InWindow(f, outageStart.AddSeconds(1), outageEnd.AddSeconds(-1)));
+        var duringOutage = frames.Count(f => Outage.Within(f, outageStart.AddSeconds(1), outageEnd.AddSeconds(-1)));
         // 3 reporters every 0.2 s over the 8 s strictly inside the outage: 120 frames; allow for timer slack.
         output.WriteLine($"{distinct} distinct frames, {duplicates} duplicates, {duringOutage} produced inside the outage");
         Assert.True(duringOutage >= 90, $"only {duringOutage} frames from inside the outage arrived ({distinct} distinct, {duplicates} duplicates)");
@@ -79,11 +62,5 @@ public sealed class OutageTests(ITestOutputHelper output)
         output.WriteLine($"{distinct} distinct frames, first seq {frames[0]["seq"]}");
         Assert.True(distinct >= 20, $"{distinct} frames: those produced before the first connect are missing");
         Assert.Equal(1, frames[0]["seq"]!.GetValue<long>());
-    }
-
-    private static bool InWindow(JsonNode frame, DateTimeOffset from, DateTimeOffset to)
-    {
-        var t = frame["timestamp"]!.GetValue<double>();
-        return t >= from.ToUnixTimeMilliseconds() / 1000.0 && t <= to.ToUnixTimeMilliseconds() / 1000.0;
     }
 }

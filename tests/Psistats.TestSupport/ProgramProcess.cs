@@ -12,6 +12,7 @@ public sealed partial class ProgramProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
+    private bool _disposed;
 
     private ProgramProcess(Process process) => _process = process;
 
@@ -123,15 +124,26 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process with SIGKILL if it still runs.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the process with SIGKILL (as the OOM killer or a power cut would) and waits for it to end.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
 
+    /// <summary>Kills the process with SIGKILL if it still runs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await KillAsync();
         _process.Dispose();
     }
 

@@ -16,7 +16,7 @@ public sealed class OutboxTests
     public void Frames_wait_in_order_with_routing_key_sequence_and_ids()
     {
         using var logs = new CapturingLoggerProvider();
-        var outbox = new Outbox(10, new BrokerOptions { Prefix = "psistats" }, new FakeTimeProvider(), logs.CreateLogger<Outbox>());
+        var outbox = new MemoryOutbox(10, new BrokerOptions { Prefix = "psistats" }, new FakeTimeProvider(), logs.CreateLogger<MemoryOutbox>());
 
         outbox.Add(Frame(1));
         outbox.Add(Frame(2));
@@ -34,7 +34,7 @@ public sealed class OutboxTests
     {
         var clock = new FakeTimeProvider();
         using var logs = new CapturingLoggerProvider();
-        var outbox = new Outbox(3, new BrokerOptions(), clock, logs.CreateLogger<Outbox>());
+        var outbox = new MemoryOutbox(3, new BrokerOptions(), clock, logs.CreateLogger<MemoryOutbox>());
 
         for (var i = 1; i <= 6; i++)
         {
@@ -44,12 +44,12 @@ public sealed class OutboxTests
         Assert.Equal(3, outbox.Count);
         Assert.Equal(3, outbox.Dropped);
         Assert.Equal([4.0, 5.0, 6.0], outbox.Peek(10).Select(Uptime));
-        Assert.Single(logs.Lines, l => l.Contains("Outbox full", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.Contains("outbox full (3 frames)", StringComparison.Ordinal));
 
         clock.Advance(TimeSpan.FromMinutes(1));
         outbox.Add(Frame(7));
 
-        Assert.Equal(2, logs.Lines.Count(l => l.Contains("Outbox full", StringComparison.Ordinal)));
+        Assert.Equal(2, logs.Lines.Count(l => l.Contains("outbox full (3 frames)", StringComparison.Ordinal)));
         Assert.Contains(logs.Lines, l => l.Contains("4 dropped since start", StringComparison.Ordinal));
     }
 
@@ -57,7 +57,7 @@ public sealed class OutboxTests
     public void Only_confirmed_frames_leave_and_a_drop_during_a_publish_does_not_lose_the_rest()
     {
         using var logs = new CapturingLoggerProvider();
-        var outbox = new Outbox(3, new BrokerOptions(), new FakeTimeProvider(), logs.CreateLogger<Outbox>());
+        var outbox = new MemoryOutbox(3, new BrokerOptions(), new FakeTimeProvider(), logs.CreateLogger<MemoryOutbox>());
         outbox.Add(Frame(1));
         outbox.Add(Frame(2));
         outbox.Add(Frame(3));
@@ -73,7 +73,7 @@ public sealed class OutboxTests
     public async Task Waiting_completes_when_a_frame_arrives()
     {
         using var logs = new CapturingLoggerProvider();
-        var outbox = new Outbox(3, new BrokerOptions(), new FakeTimeProvider(), logs.CreateLogger<Outbox>());
+        var outbox = new MemoryOutbox(3, new BrokerOptions(), new FakeTimeProvider(), logs.CreateLogger<MemoryOutbox>());
         var wait = outbox.WaitForFramesAsync(CancellationToken.None);
 
         Assert.False(wait.IsCompleted);
