@@ -65,7 +65,8 @@ public static class ProgramStartup
         }
         catch (Exception ex) when (ex is FileNotFoundException or FormatException or InvalidDataException)
         {
-            stderr.WriteLine($"{program}: {ex.Message}");
+            // The INI provider wraps the reason (duplicate key, bad line) in an inner exception.
+            stderr.WriteLine($"{program}: {ex.Message}{(ex.InnerException is { } inner ? $": {inner.Message}" : "")}");
             return new Startup<T>(2, commandLine, configPath, null);
         }
 

@@ -49,9 +49,12 @@ public sealed class ProgramStartupTests
     public void A_file_that_is_not_ini_exits_2()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("p.ini"), "[aggregator]\nkey_without_value\n");
+        File.WriteAllText(dir.File("p.ini"), "[aggregator]\ndown_after = 1\ndown_after = 2\n");
 
-        Assert.Equal(2, Run("--config", dir.File("p.ini")).Result.ExitCode);
+        var (result, _, err) = Run("--config", dir.File("p.ini"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("duplicate key 'aggregator:down_after'", err, StringComparison.Ordinal);
     }
 
     [Fact]
