@@ -3,7 +3,10 @@ using Psistats.Contracts.Frames;
 
 namespace Psistats.Agent.Reporters.Load;
 
-/// <summary>Section <c>[load]</c>: enabled, interval (default 5 s).</summary>
+/// <summary>
+/// Section <c>[load]</c>: enabled (default yes), interval (default 5 s: the kernel recomputes the load averages every
+/// 5 seconds, LOAD_FREQ, so reading more often repeats the same values).
+/// </summary>
 public sealed class LoadDefinition : ReporterDefinition
 {
     /// <inheritdoc />
@@ -11,9 +14,6 @@ public sealed class LoadDefinition : ReporterDefinition
 
     /// <inheritdoc />
     public override TimeSpan DefaultInterval => TimeSpan.FromSeconds(5);
-
-    /// <inheritdoc />
-    public override bool EnabledByDefault => false;
 
     /// <inheritdoc />
     public override IReporter Create(HostPaths paths, object? settings) => new LoadReporter(paths);

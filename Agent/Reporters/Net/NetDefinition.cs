@@ -1,9 +1,13 @@
 using Psistats.Agent.Configuration;
+using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
 
 namespace Psistats.Agent.Reporters.Net;
 
-/// <summary>Section <c>[net]</c>: enabled, interval (default 5 s).</summary>
+/// <summary>
+/// Section <c>[net]</c>: enabled (default yes), interval (default 5 s) and <c>ignore</c> (interface name patterns,
+/// default <c>lo</c>).
+/// </summary>
 public sealed class NetDefinition : ReporterDefinition
 {
     /// <inheritdoc />
@@ -13,8 +17,11 @@ public sealed class NetDefinition : ReporterDefinition
     public override TimeSpan DefaultInterval => TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
-    public override bool EnabledByDefault => false;
+    public override IReadOnlyList<string> SettingKeys => ["ignore"];
 
     /// <inheritdoc />
-    public override IReporter Create(HostPaths paths, object? settings) => new NetReporter(paths);
+    public override object? ReadSettings(SettingsReader reader) => new NetSettings(NamePatterns.Read(reader, Name, "ignore", NetSettings.DefaultIgnore));
+
+    /// <inheritdoc />
+    public override IReporter Create(HostPaths paths, object? settings) => new NetReporter(paths, settings as NetSettings ?? NetSettings.Default);
 }
