@@ -1,5 +1,5 @@
-using System.Globalization;
 using Psistats.Agent.Configuration;
+using Psistats.Agent.Reporters.Sensors;
 using Psistats.Contracts.Frames;
 
 namespace Psistats.Agent.Reporters.CpuTemp;
@@ -35,133 +35,48 @@ public sealed class CpuTempReporter(HostPaths paths) : IReporter
     {
         var found = FromHwmon() ?? FromThermalZones();
         return found is { } reading
-            ? ReporterReading.Ok(new CpuTempFrame { CpuTemp = reading.Celsius, Source = reading.Source })
+            ? ReporterReading.Ok(new CpuTempFrame { CpuTemp = Math.Round(reading.Celsius, 1), Source = reading.Source })
             : ReporterReading.NoData($"no CPU sensor under {paths.SysFile("class/hwmon")} or {paths.SysFile("class/thermal")}",
                 new CpuTempFrame { CpuTemp = null, Source = null });
     }
 
+    /// <summary>The preferred label of the first CPU chip (by <see cref="CpuChips"/> order), else that chip's hottest input.</summary>
     private (double Celsius, string Source)? FromHwmon()
     {
-        var root = paths.SysFile("class/hwmon");
-        if (!Directory.Exists(root))
+        var chips = HwmonChip.Enumerate(paths);
+        foreach (var (name, labels) in CpuChips)
         {
-            return null;
-        }
-
-        var chips = Directory.GetFileSystemEntries(root)
-            .Select(dir => (Dir: dir, Name: ReadTrimmed(Path.Combine(dir, "name")) ?? ReadTrimmed(Path.Combine(dir, "device", "name"))))
-            .Where(c => c.Name is not null)
-            .ToList();
-        foreach (var (chip, labels) in CpuChips)
-        {
-            foreach (var (dir, _) in chips.Where(c => c.Name == chip).OrderBy(c => c.Dir, StringComparer.Ordinal))
+            foreach (var chip in chips.Where(c => c.Name == name))
             {
-                var temps = ReadTemps(dir);
+                var temps = chip.Features("temp").Where(t => Plausible(t.Value)).ToList();
                 if (temps.Count == 0)
                 {
                     continue;
                 }
 
-                foreach (var label in labels)
-                {
-                    var match = temps.FirstOrDefault(t => t.Label == label);
-                    if (match.Label is not null)
-                    {
-                        return (match.Celsius, $"hwmon:{chip}/{label}");
-                    }
-                }
-
-                var hottest = temps.MaxBy(t => t.Celsius);
-                return (hottest.Celsius, $"hwmon:{chip}/{hottest.Label}");
+                var best = labels.Select(label => temps.FirstOrDefault(t => t.Label == label)).FirstOrDefault(t => t is not null)
+                    ?? temps.MaxBy(t => t.Value)!;
+                return (best.Value, $"hwmon:{name}/{best.Label}");
             }
         }
 
         return null;
-    }
-
-    /// <summary>Every readable <c>tempK_input</c> of a chip (in the chip folder or, on old kernels, its device folder).</summary>
-    private static List<(string Label, double Celsius)> ReadTemps(string chipDir)
-    {
-        var result = new List<(string, double)>();
-        foreach (var dir in new[] { chipDir, Path.Combine(chipDir, "device") })
-        {
-            if (!Directory.Exists(dir))
-            {
-                continue;
-            }
-
-            foreach (var input in Directory.GetFiles(dir, "temp*_input").Order(StringComparer.Ordinal))
-            {
-                var celsius = ReadMillidegrees(input);
-                if (celsius is null)
-                {
-                    continue;
-                }
-
-                var prefix = Path.GetFileName(input)[..^"_input".Length];
-                result.Add((ReadTrimmed(Path.Combine(dir, prefix + "_label")) ?? prefix, celsius.Value));
-            }
-
-            if (result.Count > 0)
-            {
-                break;
-            }
-        }
-
-        return result;
     }
 
     private (double Celsius, string Source)? FromThermalZones()
     {
-        var root = paths.SysFile("class/thermal");
-        if (!Directory.Exists(root))
-        {
-            return null;
-        }
-
-        var zones = Directory.GetFileSystemEntries(root, "thermal_zone*")
-            .Select(dir => (Type: ReadTrimmed(Path.Combine(dir, "type")), Celsius: ReadMillidegrees(Path.Combine(dir, "temp"))))
-            .Where(z => z.Type is not null && z.Celsius is not null)
-            .ToList();
+        var zones = ThermalZones.Read(paths).Where(z => Plausible(z.Temp)).ToList();
         foreach (var type in CpuZones)
         {
-            var zone = zones.FirstOrDefault(z => z.Type == type);
-            if (zone.Type is not null)
+            if (zones.FirstOrDefault(z => z.Type == type) is { } zone)
             {
-                return (zone.Celsius!.Value, $"thermal:{type}");
+                return (zone.Temp, $"thermal:{type}");
             }
         }
 
         return null;
     }
 
-    /// <summary>A sysfs millidegree value in degrees C; null when unreadable or implausible (below -100 C or above 200 C).</summary>
-    private static double? ReadMillidegrees(string path)
-    {
-        var text = ReadTrimmed(path);
-        if (text is null || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var milli))
-        {
-            return null;
-        }
-
-        var celsius = milli / 1000.0;
-        return celsius is < -100 or > 200 ? null : Math.Round(celsius, 1);
-    }
-
-    private static string? ReadTrimmed(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-        }
-        catch (IOException)
-        {
-            // A sensor that fails to read (EIO, ENXIO on a sleeping device) counts as absent this time.
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>Readings below -100 C or above 200 C come from a sensor reporting garbage (or -273.15 "not set").</summary>
+    private static bool Plausible(double celsius) => celsius is >= -100 and <= 200;
 }
