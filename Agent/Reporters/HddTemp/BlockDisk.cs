@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Psistats.Agent.Configuration;
-using Psistats.Agent.Reporters.Sensors;
 
 namespace Psistats.Agent.Reporters.HddTemp;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Psistats.Agent.Reporters.Sensors;
+namespace Psistats.Agent.Reporters;
 
 /// <summary>
 /// Reading sysfs attributes the way libsensors does: one value per file, and a file that cannot be read this time
