@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Psistats: one entry point for the demo and the tests.
 #
-#   ./run.sh demo            build, start a private broker, the aggregator and the agent;
-#                            stay in the foreground until Ctrl-C / SIGTERM, then stop them all
+#   ./run.sh demo            build, start a private broker, the aggregator, the agent and a simulated
+#                            Cointerra miner it polls; run until Ctrl-C / SIGTERM stops them all
 #   ./run.sh test [ARGS...]  build, start a private test broker, run dotnet test
 #                            (ARGS go to dotnet test, e.g. --filter Category=Unit)
 #   ./run.sh help
@@ -27,6 +27,7 @@ LOG_DIR="$RUN_DIR/logs"
 
 AGGREGATOR_DLL="$ROOT/Aggregator/bin/$CONFIGURATION/net10.0/psistats-aggregator.dll"
 AGENT_DLL="$ROOT/Agent/bin/$CONFIGURATION/net10.0/psistats-agent.dll"
+SIMULATOR_DLL="$ROOT/tests/CgminerSimulator/bin/$CONFIGURATION/net10.0/cgminer-simulator.dll"
 CONFIG_FILE="$ROOT/psistats.ini"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -106,6 +107,25 @@ stop_bg_all() {
     BG_NAMES=()
     BG_PIDS=()
     BG_LOGS=()
+}
+
+# Waits for the cgminer simulator's ready line in LOGFILE ("cgminer-simulator NAME listening on
+# 127.0.0.1:PORT, control on 127.0.0.1:CPORT") and sets MINER_API_PORT and MINER_CONTROL_PORT.
+MINER_API_PORT=""
+MINER_CONTROL_PORT=""
+wait_for_simulator() { # LOGFILE
+    local deadline=$((SECONDS + 30)) ports=""
+    while [[ -z $ports ]]; do
+        check_bg_alive || return 1
+        if ((SECONDS >= deadline)); then
+            err "the cgminer simulator did not say it was listening within 30 s"
+            show_log_tail cointerra "$1"
+            return 1
+        fi
+        sleep 0.2
+        ports=$(sed -n 's/^cgminer-simulator .* listening on 127\.0\.0\.1:\([0-9]*\), control on 127\.0\.0\.1:\([0-9]*\)$/\1 \2/p' "$1")
+    done
+    read -r MINER_API_PORT MINER_CONTROL_PORT <<<"$ports"
 }
 
 start_broker() { # PORT [always-stop]
@@ -252,7 +272,7 @@ cmd_demo() {
     fi
     build
     local f
-    for f in "$AGGREGATOR_DLL" "$AGENT_DLL" "$CONFIG_FILE"; do
+    for f in "$AGGREGATOR_DLL" "$AGENT_DLL" "$SIMULATOR_DLL" "$CONFIG_FILE"; do
         [[ -f $f ]] || { err "missing $f"; exit 1; }
     done
     start_broker "$port"
@@ -262,8 +282,16 @@ cmd_demo() {
         "PSISTATS_aggregator__listen=$base_url" \
         "PSISTATS_aggregator__console=log" \
         dotnet "$AGGREGATOR_DLL" --config "$CONFIG_FILE"
+    # A simulated Cointerra TerraMiner on free ports; the agent polls it as a [cgminer:terraminer]
+    # section added through the environment (proxy mode), beside this host's own reporters.
+    local miner=terraminer
+    start_bg cointerra dotnet "$SIMULATOR_DLL" --port 0 --control-port 0 --name "$miner"
+    wait_for_simulator "$LOG_DIR/cointerra.log" || exit 1
     start_bg agent env \
         "PSISTATS_server__url=$amqp_url" \
+        "PSISTATS_cgminer__${miner}__host=127.0.0.1" \
+        "PSISTATS_cgminer__${miner}__port=$MINER_API_PORT" \
+        "PSISTATS_cgminer__${miner}__interval=5" \
         dotnet "$AGENT_DLL" --config "$CONFIG_FILE"
 
     log "waiting for $base_url/healthz"
@@ -290,12 +318,22 @@ Psistats demo is running. Press Ctrl-C to stop everything.
   API:
     $base_url/api/hosts
     $base_url/api/hosts/$host
+    $base_url/api/hosts/$miner
     $base_url/api/events
     $base_url/healthz
+
+  Simulated Cointerra miner "$miner": cgminer API on 127.0.0.1:$MINER_API_PORT, polled by the agent
+  every 5 s and shown as host $miner. Its control port switches faults on and off:
+    curl http://127.0.0.1:$MINER_CONTROL_PORT/faults                     (every fault, on or off)
+    curl -X PUT http://127.0.0.1:$MINER_CONTROL_PORT/faults/asic-sick    (ASC 0 goes Sick; also die-inactive,
+                                                        asic-dead, pool-dead, temp-climb, refuse, hang, ...)
+    curl -X DELETE http://127.0.0.1:$MINER_CONTROL_PORT/faults           (all off)
+    curl -X POST http://127.0.0.1:$MINER_CONTROL_PORT/reboot             (refuses connections a while, comes back healthy)
 
   Logs:
     aggregator: $LOG_DIR/aggregator.log
     agent:      $LOG_DIR/agent.log
+    simulator:  $LOG_DIR/cointerra.log
     broker:     $RUN_DIR/broker-$port/log/
 
   Watch the frames on the broker with a third-party AMQP client:

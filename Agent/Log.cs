@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Error, "Reporter {Reporter} failed ({Failures} failures so far); it keeps running")]
     public static partial void ReporterFailed(ILogger logger, Exception exception, string reporter, long failures);
 
+    [LoggerMessage(20, LogLevel.Warning, "Reporter {Reporter} failed: {Detail} ({Failures} failures so far); it keeps running")]
+    public static partial void SourceFailed(ILogger logger, string reporter, string? detail, long failures);
+
     [LoggerMessage(4, LogLevel.Information, "Connected to {Url}: exchange {Exchange}, {Backlog} frames waiting in the outbox")]
     public static partial void Connected(ILogger logger, string url, string exchange, int backlog);
 

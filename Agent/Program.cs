@@ -13,10 +13,11 @@ const string Usage = """
     Usage: psistats-agent [--config PATH] [--once | --check-config] [--help] [--version]
 
     Reads this host (cpu, mem, uptime, ipaddr, cpu_temp, ...) and publishes psistats frames
-    to a RabbitMQ topic exchange.
+    to a RabbitMQ topic exchange. With [cgminer:NAME] sections it also polls those miners'
+    cgminer API and publishes each as host NAME (proxy mode).
 
       --config PATH   configuration file (default /etc/psistats/psistats.ini, then ./psistats.ini)
-      --once          print one frame of every enabled reporter as JSON lines and exit (no broker)
+      --once          print one frame of every enabled reporter and miner as JSON lines and exit (no broker)
       --check-config  validate the configuration; exit 2 naming each bad key or value
       --version       print the version
 
@@ -53,13 +54,14 @@ builder.Services.AddSingleton<IOutbox>(sp => options.SpoolDir is { } spoolDir
     ? new SpoolOutbox(spoolDir, options.SpoolMaxBytes, options.Broker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SpoolOutbox>>())
     : new MemoryOutbox(options.OutboxSize, options.Broker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryOutbox>>()));
 builder.Services.AddSingleton<IFrameSink>(sp => sp.GetRequiredService<IOutbox>());
-builder.Services.AddSingleton(ReporterFactory.Create(options));
+var scheduled = ReporterFactory.Create(options, TimeProvider.System);
+builder.Services.AddSingleton(scheduled);
 builder.Services.AddHostedService<AmqpPublisher>();
 builder.Services.AddHostedService<ReporterScheduler>();
 
 using var host = builder.Build();
 var logger = host.Services.GetRequiredService<ILogger<AmqpPublisher>>();
 Log.Starting(logger, AmqpPublisher.Version, options.Hostname, configPath ?? "(none)",
-    string.Join(", ", options.Reporters.Where(r => r.Enabled).Select(r => $"{r.Name}/{r.Interval.TotalSeconds}s")));
+    string.Join(", ", scheduled.Select(r => $"{r.Key}/{r.Interval.TotalSeconds}s")));
 await host.RunAsync();
 return 0;

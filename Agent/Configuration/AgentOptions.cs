@@ -1,3 +1,4 @@
+using Psistats.Agent.Cgminer;
 using Psistats.Agent.Reporters;
 using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
@@ -37,6 +38,9 @@ public sealed record AgentOptions
     /// <summary>Reporter sections, in <see cref="ReporterCatalog"/> order.</summary>
     public IReadOnlyList<ReporterOptions> Reporters { get; init; } =
         ReporterCatalog.All.Select(d => new ReporterOptions(d.Name, d.EnabledByDefault, d.DefaultInterval)).ToList();
+
+    /// <summary>The <c>[cgminer:NAME]</c> sections: miners polled over cgminer's API and published as hosts of their own (proxy mode).</summary>
+    public IReadOnlyList<CgminerOptions> Miners { get; init; } = [];
 
     /// <summary>Keys of [app] the agent reads.</summary>
     public static readonly string[] AppKeys =
@@ -83,6 +87,7 @@ public sealed record AgentOptions
             PublishTimeout = reader.GetSeconds("app", "publish_timeout", defaults.PublishTimeout.TotalSeconds, 1, 600),
             Persistent = reader.GetBool("app", "persistent", defaults.Persistent),
             Reporters = reporters,
+            Miners = CgminerOptions.ReadAll(reader),
         };
     }
 }

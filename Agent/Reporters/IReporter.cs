@@ -30,6 +30,12 @@ public enum ReadingStatus
 
     /// <summary>The host has nothing to report here (e.g. no CPU sensor). A frame may still be published with null values.</summary>
     NoData,
+
+    /// <summary>
+    /// The source did not answer, or answered with an error (a miner's API: <see cref="IAsyncReporter"/>). The frame, which
+    /// says so, is still published; the reading counts as a failure and is logged once per change of state.
+    /// </summary>
+    Failed,
 }
 
 /// <summary>One reading: a status, the frame to publish (if any) and a human-readable detail.</summary>
@@ -43,4 +49,7 @@ public sealed record ReporterReading(ReadingStatus Status, Frame? Frame, string?
 
     /// <summary>Nothing to report on this host; <paramref name="frame"/> (null values) is still published when given.</summary>
     public static ReporterReading NoData(string detail, Frame? frame = null) => new(ReadingStatus.NoData, frame, detail);
+
+    /// <summary>The source failed (<paramref name="detail"/> says how); <paramref name="frame"/> describes the failure and is published.</summary>
+    public static ReporterReading Failed(string detail, Frame frame) => new(ReadingStatus.Failed, frame, detail);
 }

@@ -12,7 +12,7 @@ public enum ReporterState
     /// <summary>Last reading found nothing to report on this host.</summary>
     NoData,
 
-    /// <summary>Last reading threw.</summary>
+    /// <summary>Last reading threw, or its source (a miner's API) did not answer or answered with an error.</summary>
     Failed,
 }
 
@@ -35,7 +35,7 @@ public sealed class ReporterHealth(string name)
     /// <summary>Readings that found no data.</summary>
     public long NoDataReadings => Interlocked.Read(ref _noData);
 
-    /// <summary>Readings that threw.</summary>
+    /// <summary>Readings that threw or whose source failed.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>Records the outcome of one reading; returns true when the state changed (the caller logs only then).</summary>

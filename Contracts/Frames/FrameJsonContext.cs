@@ -18,4 +18,5 @@ namespace Psistats.Contracts.Frames;
 [JsonSerializable(typeof(LoadFrame))]
 [JsonSerializable(typeof(NetFrame))]
 [JsonSerializable(typeof(OsFrame))]
+[JsonSerializable(typeof(CgminerFrame))]
 public sealed partial class FrameJsonContext : JsonSerializerContext;

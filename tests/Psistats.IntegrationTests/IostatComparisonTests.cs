@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using Psistats.TestSupport;
@@ -177,8 +176,9 @@ public sealed class IostatComparisonTests(ITestOutputHelper output)
 
     /// <summary>
     /// Writes <paramref name="first"/> to the first reader that opens the FIFO and <paramref name="second"/> to the next
-    /// one. Before opening for the second, waits until the first reader has closed its end (a non-blocking open for
-    /// writing fails with ENXIO when no reader is left); otherwise the second text could reach the first reader.
+    /// one. Before opening for the second, waits until no process holds the FIFO open (checked in /proc/*/fd, which has
+    /// no side effect: a reader still blocked in open(2) holds no descriptor yet, and probing with an open of our own
+    /// would hand that waiting reader an empty file); otherwise the second text could reach the first reader.
     /// </summary>
     private static Task FeedAsync(string fifo, string first, string second) => Task.Run(async () =>
     {
@@ -189,9 +189,8 @@ public sealed class IostatComparisonTests(ITestOutputHelper output)
                 stream.Write(Encoding.ASCII.GetBytes(text));
             }
 
-            while (Libc.Open(fifo, Libc.WriteOnly | Libc.NonBlock) is var fd and >= 0)
+            while (IsOpenByAnyProcess(fifo))
             {
-                Libc.Close(fd);
                 await Task.Delay(5);
             }
         }
@@ -342,16 +341,25 @@ public sealed class IostatComparisonTests(ITestOutputHelper output)
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
 
-    private static class Libc
+    /// <summary>True when some process has a descriptor open on <paramref name="path"/> (read from /proc/PID/fd links).</summary>
+    private static bool IsOpenByAnyProcess(string path)
     {
-        public const int WriteOnly = 1;
-        public const int NonBlock = 0x800;
+        foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => char.IsAsciiDigit(Path.GetFileName(d)[0])))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(Path.Combine(process, "fd")).Any(fd => new FileInfo(fd).LinkTarget == path))
+                {
+                    return true;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked.
+            }
+        }
 
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", EntryPoint = "close")]
-        public static extern int Close(int fd);
+        return false;
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)

@@ -15,7 +15,7 @@ public sealed class WireFormatTests
     private const string FastIni = "[cpu]\ninterval = 0.3\n[mem]\ninterval = 0.3\n[uptime]\ninterval = 0.3\n[ipaddr]\ninterval = 0.3\n[cpu_temp]\ninterval = 0.3\n";
 
     /// <summary>Validates JSON lines with Debian's python3-jsonschema against the shipped schema.</summary>
-    private static async Task<string> ValidateAsync(IEnumerable<string> jsonLines)
+    internal static async Task<string> ValidateAsync(IEnumerable<string> jsonLines)
     {
         using var dir = new TempDir();
         var frames = dir.File("frames.jsonl");

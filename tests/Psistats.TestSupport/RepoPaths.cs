@@ -24,12 +24,19 @@ public static class RepoPaths
     /// Path of a program's main dll, e.g. <c>Program("Agent", "psistats-agent")</c>: under <c>&lt;project&gt;/bin/</c>, or, for a
     /// build with <c>--artifacts-path DIR</c>, under <c>DIR/bin/Psistats.&lt;project&gt;/</c> when PSISTATS_ARTIFACTS=DIR is set.
     /// </summary>
-    public static string Program(string project, string assembly)
+    public static string Program(string project, string assembly) => Program(project, $"Psistats.{project}", assembly);
+
+    /// <summary>
+    /// Path of the main dll of a project in <paramref name="projectFolder"/> (relative to the root, e.g. <c>tests/CgminerSimulator</c>)
+    /// whose project file is <paramref name="projectName"/>.csproj (the folder name under <c>DIR/bin/</c> of an artifacts build),
+    /// e.g. <c>Program("tests/CgminerSimulator", "CgminerSimulator", "cgminer-simulator")</c>.
+    /// </summary>
+    public static string Program(string projectFolder, string projectName, string assembly)
     {
         var artifacts = Environment.GetEnvironmentVariable("PSISTATS_ARTIFACTS");
         var path = artifacts is { Length: > 0 }
-            ? Path.Combine(artifacts, "bin", $"Psistats.{project}", Configuration.ToLowerInvariant(), assembly + ".dll")
-            : Path.Combine(Root, project, "bin", Configuration, "net10.0", assembly + ".dll");
+            ? Path.Combine(artifacts, "bin", projectName, Configuration.ToLowerInvariant(), assembly + ".dll")
+            : Path.Combine(Root, projectFolder, "bin", Configuration, "net10.0", assembly + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built: build Psistats.sln -c {Configuration} first", path);
     }
 

@@ -124,7 +124,7 @@ public sealed class SchedulerTests
     }
 
     [Fact]
-    public void No_data_is_its_own_state_logged_once_and_still_publishes_the_null_frame()
+    public async Task No_data_is_its_own_state_logged_once_and_still_publishes_the_null_frame()
     {
         var clock = new FakeTimeProvider();
         var sensorless = new CountingReporter("cpu_temp", _ => ReporterReading.NoData("no CPU sensor", new CpuTempFrame()));
@@ -135,7 +135,7 @@ public sealed class SchedulerTests
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(ReadingStatus.NoData, scheduler.RunOnce(scheduled));
+            Assert.Equal(ReadingStatus.NoData, await scheduler.RunOnceAsync(scheduled, CancellationToken.None));
         }
 
         Assert.Equal(3, sink.Frames.Count);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Psistats.Agent.Cgminer;
 using Psistats.Agent.Configuration;
 using Psistats.Agent.Reporters;
 using Psistats.Aggregator.Configuration;
@@ -201,6 +202,34 @@ public sealed class ConfigTests
 
         Assert.Equal([], known.Except(documented).Order());
         Assert.Equal([], documented.Except(known).Order());
+        // [cgminer:NAME] is documented by a commented example: a live section would make every agent poll a miner.
+        Assert.Equal(CgminerOptions.Keys.Order(), CommentedCgminerExample().Keys.Order());
+    }
+
+    [Fact]
+    public void The_commented_cgminer_example_uncommented_is_a_valid_miner_showing_the_defaults()
+    {
+        var example = CommentedCgminerExample();
+        var (options, errors) = ReadAgent("[cgminer:NAME]\n" + string.Concat(example.Select(kv => $"{kv.Key} = {kv.Value}\n")));
+
+        Assert.Empty(errors);
+        var miner = Assert.Single(options.Miners);
+        var defaults = new CgminerOptions { Name = "NAME", Host = miner.Host, Hostname = "NAME" };
+        Assert.Equal(defaults with { Commands = miner.Commands }, miner);
+        Assert.Equal(defaults.Commands, miner.Commands);
+    }
+
+    /// <summary>The key = value lines of the commented <c>;[cgminer:NAME]</c> block of the shipped psistats.ini.</summary>
+    private static Dictionary<string, string> CommentedCgminerExample()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "psistats.ini"));
+        var start = Array.IndexOf(lines, ";[cgminer:NAME]");
+        Assert.True(start >= 0, "psistats.ini has no commented ;[cgminer:NAME] example");
+        return lines.Skip(start + 1)
+            .TakeWhile(l => l.StartsWith(';'))
+            .Where(l => !l.StartsWith("; ", StringComparison.Ordinal) && l.Contains(" = ", StringComparison.Ordinal))
+            .Select(l => l[1..].Split(" = ", 2))
+            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
     }
 
     [Theory]
