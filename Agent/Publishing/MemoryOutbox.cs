@@ -45,24 +45,30 @@ public sealed class MemoryOutbox : IOutbox
     public long Dropped => _drops.Dropped;
 
     /// <inheritdoc />
-    public void Add(Frame frame)
+    public void Add(Frame frame) => AddRange([frame]);
+
+    /// <inheritdoc />
+    public void AddRange(IReadOnlyList<Frame> frames)
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        var dropped = false;
+        ArgumentNullException.ThrowIfNull(frames);
+        var dropped = 0;
         lock (_lock)
         {
-            _frames.AddLast(OutgoingFrame.Create(frame, _nextSequence++, _broker.Prefix));
-            if (_frames.Count > _capacity)
+            foreach (var frame in frames)
             {
-                _frames.RemoveFirst();
-                dropped = true;
+                _frames.AddLast(OutgoingFrame.Create(frame, _nextSequence++, _broker.Prefix));
+                if (_frames.Count > _capacity)
+                {
+                    _frames.RemoveFirst();
+                    dropped++;
+                }
             }
         }
 
         _doorbell.Ring();
-        if (dropped)
+        if (dropped > 0)
         {
-            _drops.Add(1);
+            _drops.Add(dropped);
         }
     }
 

@@ -108,24 +108,31 @@ public sealed class SpoolOutbox : IOutbox, IDisposable
 
     /// <inheritdoc />
     /// <exception cref="IOException">When the spool cannot be written (disk full, permissions): the reporter's tick counts it as failed.</exception>
-    public void Add(Frame frame)
+    public void Add(Frame frame) => AddRange([frame]);
+
+    /// <inheritdoc />
+    /// <exception cref="IOException">When the spool cannot be written (disk full, permissions): the reporter's tick counts it as failed.</exception>
+    public void AddRange(IReadOnlyList<Frame> frames)
     {
-        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(frames);
         long dropped = 0;
         lock (_lock)
         {
-            var outgoing = OutgoingFrame.Create(frame, _nextSequence, _broker.Prefix);
-            var bytes = Encoding.UTF8.GetBytes(outgoing.ToSpoolLine());
-            var segment = WritableSegment();
-            _writer!.Write(bytes);
-            _writer.Flush();
-            _nextSequence++;
-            segment.Bytes += bytes.Length;
-            segment.LastSequence = outgoing.Sequence;
-            _totalBytes += bytes.Length;
-            while (_totalBytes > _maxBytes && _segments.First is { } oldest && oldest.Value != segment)
+            foreach (var frame in frames)
             {
-                dropped += DropOldestSegment();
+                var outgoing = OutgoingFrame.Create(frame, _nextSequence, _broker.Prefix);
+                var bytes = Encoding.UTF8.GetBytes(outgoing.ToSpoolLine());
+                var segment = WritableSegment();
+                _writer!.Write(bytes);
+                _writer.Flush();
+                _nextSequence++;
+                segment.Bytes += bytes.Length;
+                segment.LastSequence = outgoing.Sequence;
+                _totalBytes += bytes.Length;
+                while (_totalBytes > _maxBytes && _segments.First is { } oldest && oldest.Value != segment)
+                {
+                    dropped += DropOldestSegment();
+                }
             }
         }
 

@@ -20,6 +20,9 @@ public sealed record ScheduledReporter(IAsyncReporter Reporter, TimeSpan Interva
     /// <summary>Its name in health counters and logs, unique per agent: the reporter name, or <c>cgminer:NAME</c> for a miner.</summary>
     public string Key { get; init; } = Reporter.Name;
 
+    /// <summary>True for a host reporter (read synchronously from /proc, /sys): such units may share a timer.</summary>
+    public bool IsHostReporter => Reporter is Synchronous;
+
     /// <summary>The hostname its frames carry; null for the agent's own (<c>[app] hostname</c>). A miner's frames carry the miner's name.</summary>
     public string? Hostname { get; init; }
 

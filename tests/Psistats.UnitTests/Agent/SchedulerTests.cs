@@ -35,11 +35,23 @@ public sealed class SchedulerTests
             }
         }
 
+        public List<int> Batches { get; } = [];
+
         public void Add(Frame frame)
         {
             lock (_frames)
             {
                 _frames.Add(frame);
+                Batches.Add(1);
+            }
+        }
+
+        public void AddRange(IReadOnlyList<Frame> frames)
+        {
+            lock (_frames)
+            {
+                _frames.AddRange(frames);
+                Batches.Add(frames.Count);
             }
         }
     }
@@ -104,7 +116,8 @@ public sealed class SchedulerTests
             sink, Options, clock, logs.CreateLogger<ReporterScheduler>());
 
         await scheduler.StartAsync(CancellationToken.None);
-        await Eventually.TrueAsync(() => flaky.Calls == 1 && steady.Calls == 1 && clock.ActiveTimers == 2, TimeSpan.FromSeconds(5), "first readings");
+        // Same interval: one shared timer.
+        await Eventually.TrueAsync(() => flaky.Calls == 1 && steady.Calls == 1 && clock.ActiveTimers == 1, TimeSpan.FromSeconds(5), "first readings");
         for (var second = 1; second <= 5; second++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
@@ -121,6 +134,36 @@ public sealed class SchedulerTests
         Assert.Equal(6, sink.Frames.OfType<UptimeFrame>().Count());
         Assert.Single(logs.Lines, l => l.Contains("Reporter cpu failed", StringComparison.Ordinal));
         Assert.Equal(2, logs.Lines.Count(l => l.Contains("Reporter cpu is reporting", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Host_reporters_sharing_an_interval_share_a_tick_and_hand_their_frames_over_together()
+    {
+        var clock = new FakeTimeProvider();
+        var cpu = new CountingReporter("cpu", _ => ReporterReading.Ok(new CpuFrame { Cpu = 1 }));
+        var mem = new CountingReporter("mem", _ => ReporterReading.Ok(new MemFrame { Mem = 1, MemTotal = 1 }));
+        var uptime = new CountingReporter("uptime", _ => ReporterReading.Ok(new UptimeFrame { Uptime = 1 }));
+        var sink = new ListSink();
+        using var logs = new CapturingLoggerProvider();
+        using var scheduler = new ReporterScheduler(
+        [
+            new ScheduledReporter(cpu, TimeSpan.FromSeconds(1)),
+            new ScheduledReporter(mem, TimeSpan.FromSeconds(1)),
+            new ScheduledReporter(uptime, TimeSpan.FromSeconds(60)),
+        ], sink, Options, clock, logs.CreateLogger<ReporterScheduler>());
+
+        Assert.Equal([2, 1], scheduler.Loops.Select(l => l.Count));
+        await scheduler.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => sink.Frames.Count == 3 && clock.ActiveTimers == 2, TimeSpan.FromSeconds(5), "first readings");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => sink.Frames.Count == 5, TimeSpan.FromSeconds(5), "second tick of the 1 s group");
+        await scheduler.StopAsync(CancellationToken.None);
+
+        lock (sink.Frames)
+        {
+            Assert.Equal(4, sink.Batches.Where(b => b == 2).Sum());
+            Assert.Equal(1, sink.Batches.Count(b => b == 1));
+        }
     }
 
     [Fact]
