@@ -25,7 +25,7 @@ internal static class FaultCatalog
     /// <summary>All faults.</summary>
     public static IReadOnlyList<FaultInfo> All { get; } =
     [
-        new(FaultNames.DieInactive, FaultLayer.Miner, "CTA1: DiesActive 3 of Dies 4; Asic1Core2 and Asic1Core3 go dead (0 live engines); hash rate -25 %"),
+        new(FaultNames.DieInactive, FaultLayer.Miner, "CTA1: DiesActive 7 of Dies 8; Asic1Core3 goes dead (0 live engines); hash rate -12.5 %"),
         new(FaultNames.AsicSick, FaultLayer.Miner, "ASC 0: Status Sick; no more shares, Last Valid Work 60 s before the fault"),
         new(FaultNames.AsicDead, FaultLayer.Miner, "ASC 1: Status Dead; no more shares, Last Valid Work 600 s before the fault"),
         new(FaultNames.AsicDisabled, FaultLayer.Miner, "ASC 0: Enabled N; no more shares"),

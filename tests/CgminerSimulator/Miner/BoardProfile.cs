@@ -2,7 +2,8 @@ namespace Psistats.CgminerSimulator.Miner;
 
 /// <summary>
 /// The fixed characteristics of one TerraMiner board (one cgminer <c>CTA</c> device), drawn from the seed:
-/// 2 ASICs, 4 dies, 8 cores (die d = cores 2d and 2d+1 = <c>Asic(d/2)Core(2(d%2))</c> and the next), 128 engines
+/// 2 ASICs, 8 dies, one core each (die d = core d = <c>Asic(d/4)Core(d%4)</c>, as the reference's average core temperature,
+/// sum of CoreTemp0..Dies-1 / Dies, implies), 128 engines
 /// ("pipes") per core, 2 pumps, 4 fan headers of which board 0 uses 2 and board 1 uses 3, 8 voltage regulators.
 /// Sizes as in cgminer's driver-cointerra (CTA_CORES 8, CTA_PUMPS 2, CTA_FANS 4, 128 pipes per core).
 /// </summary>
@@ -11,8 +12,8 @@ internal sealed class BoardProfile
     /// <summary>ASICs per board.</summary>
     public const int Asics = 2;
 
-    /// <summary>Dies per board.</summary>
-    public const int Dies = 4;
+    /// <summary>Dies per board: one per core (<c>CoreTemp&lt;d&gt;</c> is die d's temperature).</summary>
+    public const int Dies = 8;
 
     /// <summary>Cores per board (<c>CoreTemp0..7</c>, <c>HWErrors0..7</c>, ...).</summary>
     public const int Cores = 8;
@@ -93,7 +94,7 @@ internal sealed class BoardProfile
     public IReadOnlyList<byte[]> PipeBitmaps { get; }
 
     /// <summary>Cores of die <paramref name="die"/>.</summary>
-    public static IEnumerable<int> CoresOfDie(int die) => [2 * die, 2 * die + 1];
+    public static IEnumerable<int> CoresOfDie(int die) => [die];
 
     private static byte[] LiveBitmap(long seed, long stream, int core)
     {

@@ -3,7 +3,7 @@ namespace Psistats.CgminerSimulator.Miner;
 /// <summary>
 /// A board's hashing seconds: wall seconds since cgminer started, weighted by the part of the board that hashes.
 /// The rate is 1 until a fault changes it: from each change's time on, the rate is multiplied by its factor
-/// (0 for a board that stopped, 0.75 for one die of four lost). Every counter of the board (hashes, shares,
+/// (0 for a board that stopped, 0.875 for one die of eight lost). Every counter of the board (hashes, shares,
 /// hardware errors) is a function of these seconds, so counters never go backwards and stop or slow exactly
 /// when a fault says.
 /// </summary>

@@ -114,8 +114,8 @@ public sealed class ApiCommandTests
             var keys = Keys(board);
             Assert.Equal(["STATS", "ID", "Elapsed", "Calls", "Wait", "Max", "Min", "HW Revision", "Serial", "Asics", "Dies", "Cores"], keys.Take(12));
             Assert.Equal(["CoreFmatch7", "USB Pipe", "USB Delay", "USB tmo"], keys.TakeLast(4));
-            Assert.Equal(4, board.GetProperty("Dies").GetInt32());
-            Assert.Equal(4, board.GetProperty("DiesActive").GetInt32());
+            Assert.Equal(8, board.GetProperty("Dies").GetInt32());
+            Assert.Equal(8, board.GetProperty("DiesActive").GetInt32());
             for (var c = 0; c < 8; c++)
             {
                 // Hundredths of a degree: a core runs at 60..80 C.

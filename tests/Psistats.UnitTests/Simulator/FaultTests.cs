@@ -147,14 +147,14 @@ public sealed class FaultTests
 
         var stats = _faulty.Flat("stats");
         var healthy = _healthy.Flat("stats");
-        Assert.Equal("4", stats["STATS[CTA1].Dies"]);
-        Assert.Equal("3", stats["STATS[CTA1].DiesActive"]);
-        Assert.Equal("0:00000000000000000000000000000000", Value(stats, "STATS[CTA1].Asic1Core2"));
+        Assert.Equal("8", stats["STATS[CTA1].Dies"]);
+        Assert.Equal("7", stats["STATS[CTA1].DiesActive"]);
         Assert.Equal("0:00000000000000000000000000000000", Value(stats, "STATS[CTA1].Asic1Core3"));
-        Assert.NotEqual(healthy["STATS[CTA1].Asic1Core2"], stats["STATS[CTA1].Asic1Core2"]);
-        Assert.Equal(healthy["STATS[CTA1].Asic1Core1"], stats["STATS[CTA1].Asic1Core1"]);
+        Assert.NotEqual(healthy["STATS[CTA1].Asic1Core3"], stats["STATS[CTA1].Asic1Core3"]);
+        Assert.Equal(healthy["STATS[CTA1].Asic1Core2"], stats["STATS[CTA1].Asic1Core2"]);
         Assert.Equal("0", stats["STATS[CTA1].Core7 hashrate"]);
-        Assert.InRange(Number(_faulty.Flat("devs"), "DEVS[1].MHS 5s") / Number(_healthy.Flat("devs"), "DEVS[1].MHS 5s"), 0.749, 0.751);
+        Assert.NotEqual("0", stats["STATS[CTA1].Core6 hashrate"]);
+        Assert.InRange(Number(_faulty.Flat("devs"), "DEVS[1].MHS 5s") / Number(_healthy.Flat("devs"), "DEVS[1].MHS 5s"), 0.874, 0.876);
         Assert.DoesNotContain(Changed(), k => IsDevice(k, 0) || IsBoard(k, 0));
     }
 
