@@ -1,4 +1,3 @@
-using System.Text;
 using Psistats.Agent.Configuration;
 using Psistats.Contracts.Frames;
 
@@ -21,11 +20,8 @@ public sealed class DiskIoReporter : IReporter
     private readonly string _diskstatsPath;
     private readonly string _uptimePath;
     private readonly KernelFile _file = new();
-    private readonly Dictionary<string, Device> _devices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Device>.AlternateLookup<ReadOnlySpan<char>> _devicesByName;
-    private readonly List<string> _gone = [];
+    private readonly CounterTable<DiskCounters, Device> _devices;
     private ulong? _previousUptime;
-    private long _sample;
 
     /// <summary>A reporter reading under <paramref name="paths"/> with <paramref name="settings"/>.</summary>
     public DiskIoReporter(HostPaths paths, DiskIoSettings settings)
@@ -36,7 +32,7 @@ public sealed class DiskIoReporter : IReporter
         _settings = settings;
         _diskstatsPath = paths.ProcFile("diskstats");
         _uptimePath = paths.ProcFile("uptime");
-        _devicesByName = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
+        _devices = new CounterTable<DiskCounters, Device>(_diskstatsPath, "a device", MaxNameLength, Describe);
     }
 
     /// <inheritdoc />
@@ -56,28 +52,26 @@ public sealed class DiskIoReporter : IReporter
         var warming = _previousUptime is null;
         var interval = ProcUptime.Interval(_previousUptime ?? 0, uptime);
         _previousUptime = uptime;
-        _sample++;
+        _devices.BeginSample();
 
         var values = new Dictionary<string, DiskIoDevice>(StringComparer.Ordinal);
-        Span<char> name = stackalloc char[MaxNameLength];
         foreach (var line in new DiskStatsReader(_file.ReadAll(_diskstatsPath), _diskstatsPath))
         {
-            var device = Find(line.Name, name);
-            device.Sample = _sample;
-            if (device.Ignored)
+            var device = _devices.Find(line.Name);
+            if (device.Info.Ignored)
             {
                 continue;
             }
 
             if (device.Previous is { } previous && !warming)
             {
-                values[device.Name] = DiskIoMath.Compute(previous, line.Counters, interval, device.DmName);
+                values[device.Name] = DiskIoMath.Compute(previous, line.Counters, interval, device.Info.DmName);
             }
 
             device.Previous = line.Counters;
         }
 
-        ForgetDevicesNotSeen();
+        _devices.EndSample();
         if (warming)
         {
             return ReporterReading.Warming($"first {_diskstatsPath} sample taken");
@@ -89,45 +83,10 @@ public sealed class DiskIoReporter : IReporter
             : ReporterReading.NoData($"no block device to report in {_diskstatsPath} (partitions = {(_settings.Partitions ? "yes" : "no")}, ignore = {string.Join(' ', _settings.Ignore.Patterns)})", frame);
     }
 
-    private Device Find(ReadOnlySpan<byte> nameBytes, Span<char> buffer)
-    {
-        if (nameBytes.Length > buffer.Length)
-        {
-            throw new FormatException($"{_diskstatsPath}: a device name is longer than {MaxNameLength} characters");
-        }
-
-        var chars = buffer[..Encoding.UTF8.GetChars(nameBytes, buffer)];
-        if (_devicesByName.TryGetValue(chars, out var known))
-        {
-            return known;
-        }
-
-        var name = chars.ToString();
-        var device = new Device(
-            name,
-            _settings.Ignore.Matches(name) || (!_settings.Partitions && IsPartition(name)),
-            name.StartsWith("dm-", StringComparison.Ordinal) ? ReadDmName(name) : null);
-        _devices.Add(name, device);
-        return device;
-    }
-
-    private void ForgetDevicesNotSeen()
-    {
-        foreach (var (name, device) in _devices)
-        {
-            if (device.Sample != _sample)
-            {
-                _gone.Add(name);
-            }
-        }
-
-        foreach (var name in _gone)
-        {
-            _devices.Remove(name);
-        }
-
-        _gone.Clear();
-    }
+    /// <summary>What is decided once per device: left out (ignore, or a partition without partitions = yes), and its dm name.</summary>
+    private Device Describe(string name) => new(
+        _settings.Ignore.Matches(name) || (!_settings.Partitions && IsPartition(name)),
+        name.StartsWith("dm-", StringComparison.Ordinal) ? ReadDmName(name) : null);
 
     /// <summary>The kernel's way to tell a partition: /sys/class/block/&lt;dev&gt;/partition exists (sysfs-block ABI). '/' in a name is '!' in sysfs.</summary>
     private bool IsPartition(string name) => File.Exists(Path.Combine(_paths.SysFile("class/block"), name.Replace('/', '!'), "partition"));
@@ -146,16 +105,7 @@ public sealed class DiskIoReporter : IReporter
         }
     }
 
-    private sealed class Device(string name, bool ignored, string? dmName)
-    {
-        public string Name { get; } = name;
-
-        public bool Ignored { get; } = ignored;
-
-        public string? DmName { get; } = dmName;
-
-        public DiskCounters? Previous { get; set; }
-
-        public long Sample { get; set; }
-    }
+    /// <param name="Ignored">Left out of the frame.</param>
+    /// <param name="DmName">A device-mapper device's name (/sys/class/block/dm-N/dm/name).</param>
+    private sealed record Device(bool Ignored, string? DmName);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Psistats.Agent.Configuration;
 using Psistats.Contracts.Frames;
 
@@ -19,11 +18,8 @@ public sealed class NetReporter : IReporter
     private readonly string _devPath;
     private readonly string _uptimePath;
     private readonly KernelFile _file = new();
-    private readonly Dictionary<string, Interface> _interfaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Interface>.AlternateLookup<ReadOnlySpan<char>> _interfacesByName;
-    private readonly List<string> _gone = [];
+    private readonly CounterTable<NetCounters, bool> _interfaces;
     private ulong? _previousUptime;
-    private long _sample;
 
     /// <summary>A reporter reading under <paramref name="paths"/> with <paramref name="settings"/>.</summary>
     public NetReporter(HostPaths paths, NetSettings settings)
@@ -33,7 +29,7 @@ public sealed class NetReporter : IReporter
         _settings = settings;
         _devPath = paths.ProcFile("net/dev");
         _uptimePath = paths.ProcFile("uptime");
-        _interfacesByName = _interfaces.GetAlternateLookup<ReadOnlySpan<char>>();
+        _interfaces = new CounterTable<NetCounters, bool>(_devPath, "an interface", MaxNameLength, settings.Ignore.Matches);
     }
 
     /// <inheritdoc />
@@ -53,15 +49,14 @@ public sealed class NetReporter : IReporter
         var warming = _previousUptime is null;
         var interval = ProcUptime.Interval(_previousUptime ?? 0, uptime);
         _previousUptime = uptime;
-        _sample++;
+        _interfaces.BeginSample();
 
         var values = new Dictionary<string, NetInterface>(StringComparer.Ordinal);
-        Span<char> name = stackalloc char[MaxNameLength];
         foreach (var line in new NetDevReader(_file.ReadAll(_devPath), _devPath))
         {
-            var found = Find(line.Name, name);
-            found.Sample = _sample;
-            if (found.Ignored)
+            // Info: the interface matches ignore.
+            var found = _interfaces.Find(line.Name);
+            if (found.Info)
             {
                 continue;
             }
@@ -74,7 +69,7 @@ public sealed class NetReporter : IReporter
             found.Previous = line.Counters;
         }
 
-        ForgetInterfacesNotSeen();
+        _interfaces.EndSample();
         if (warming)
         {
             return ReporterReading.Warming($"first {_devPath} sample taken");
@@ -84,53 +79,5 @@ public sealed class NetReporter : IReporter
         return values.Count > 0
             ? ReporterReading.Ok(frame)
             : ReporterReading.NoData($"no interface to report in {_devPath} (ignore = {string.Join(' ', _settings.Ignore.Patterns)})", frame);
-    }
-
-    private Interface Find(ReadOnlySpan<byte> nameBytes, Span<char> buffer)
-    {
-        if (nameBytes.Length > buffer.Length)
-        {
-            throw new FormatException($"{_devPath}: an interface name is longer than {MaxNameLength} characters");
-        }
-
-        var chars = buffer[..Encoding.UTF8.GetChars(nameBytes, buffer)];
-        if (_interfacesByName.TryGetValue(chars, out var known))
-        {
-            return known;
-        }
-
-        var name = chars.ToString();
-        var found = new Interface(name, _settings.Ignore.Matches(name));
-        _interfaces.Add(name, found);
-        return found;
-    }
-
-    private void ForgetInterfacesNotSeen()
-    {
-        foreach (var (name, found) in _interfaces)
-        {
-            if (found.Sample != _sample)
-            {
-                _gone.Add(name);
-            }
-        }
-
-        foreach (var name in _gone)
-        {
-            _interfaces.Remove(name);
-        }
-
-        _gone.Clear();
-    }
-
-    private sealed class Interface(string name, bool ignored)
-    {
-        public string Name { get; } = name;
-
-        public bool Ignored { get; } = ignored;
-
-        public NetCounters? Previous { get; set; }
-
-        public long Sample { get; set; }
     }
 }
