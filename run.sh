@@ -281,6 +281,7 @@ cmd_demo() {
         "PSISTATS_server__url=$amqp_url" \
         "PSISTATS_aggregator__listen=$base_url" \
         "PSISTATS_aggregator__console=log" \
+        "PSISTATS_aggregator__state_dir=$RUN_DIR/demo/state" \
         dotnet "$AGGREGATOR_DLL" --config "$CONFIG_FILE"
     # A simulated Cointerra TerraMiner on free ports; the agent polls it as a [cgminer:terraminer]
     # section added through the environment (proxy mode), beside this host's own reporters.

@@ -6,7 +6,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Psistats.Aggregator;
 using Psistats.Aggregator.Configuration;
+using Microsoft.Data.Sqlite;
 using Psistats.Aggregator.Consuming;
+using Psistats.Aggregator.Notifications;
+using Psistats.Aggregator.Pipeline;
+using Psistats.Aggregator.Rules;
+using Psistats.Aggregator.Storage;
 using Psistats.Aggregator.State;
 using Psistats.Aggregator.Terminal;
 using Psistats.Aggregator.Web;
@@ -15,8 +20,10 @@ using Psistats.Contracts.Configuration;
 const string Usage = """
     Usage: psistats-aggregator [--config PATH] [--check-config] [--help] [--version]
 
-    Consumes every psistats frame from RabbitMQ, keeps each host's live state (up/down, last values)
-    and serves it over a read-only HTTP API ([aggregator] listen, default http://127.0.0.1:8080).
+    Consumes every psistats frame from RabbitMQ, keeps each host's live state (up/down, last values),
+    applies the alarm rules ([rule:NAME] and the built-ins), keeps events, alerts, downtimes and the
+    notification outbox in SQLite ([aggregator] state_dir), sends email and webhook notifications, and
+    serves it all over an HTTP API ([aggregator] listen, default http://127.0.0.1:8080).
 
       --config PATH   configuration file (default /etc/psistats/psistats.ini, then ./psistats.ini)
       --check-config  validate the configuration; exit 2 naming each bad key or value
@@ -48,11 +55,40 @@ else
     builder.Logging.AddPsistatsConsole();
 }
 
+StateDatabase database;
+try
+{
+    database = new StateDatabase(options.StateDir);
+}
+catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+{
+    await Console.Error.WriteLineAsync($"psistats-aggregator: cannot open the state database in [aggregator] state_dir {options.StateDir}: {ex.Message}");
+    return 1;
+}
+
+var notifications = options.Notifications;
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(notifications);
+builder.Services.AddSingleton(options.Rules);
+builder.Services.AddSingleton(database);
+builder.Services.AddSingleton<AlertStore>();
+builder.Services.AddSingleton(_ => new AlertEngine(options.Rules, options.StaleFactor));
+builder.Services.AddSingleton<NotificationOutbox>();
+builder.Services.AddSingleton<SilenceStore>();
+builder.Services.AddSingleton(sp => new NotificationPolicy(sp.GetRequiredService<NotificationOutbox>(), notifications, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<HostStateStore>();
+builder.Services.AddSingleton<AlertPipeline>();
 builder.Services.AddSingleton<ConsumerStats>();
 builder.Services.AddSingleton(recentLines);
+builder.Services.AddHttpClient();
+builder.Services.AddSingleton(sp => new NotificationDispatcher(sp.GetRequiredService<NotificationOutbox>(), notifications,
+    new EmailSender(notifications.Email), new WebhookSender(sp.GetRequiredService<IHttpClientFactory>().CreateClient("webhooks")),
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationDispatcher>>()));
+builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+builder.Services.AddHostedService(sp => new RepeatScheduler(sp.GetRequiredService<NotificationPolicy>(), sp.GetRequiredService<SilenceStore>(),
+    sp.GetRequiredService<AlertEngine>().Active, rule => options.Rules.Find(rule)?.Notifiers, sp.GetRequiredService<TimeProvider>(),
+    sp.GetRequiredService<ILogger<RepeatScheduler>>()));
 builder.Services.AddHostedService<FrameConsumer>();
 builder.Services.AddHostedService<DownDetector>();
 if (table)
@@ -62,6 +98,9 @@ if (table)
 
 await using var app = builder.Build();
 Api.Map(app);
+var startedAt = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+app.Services.GetRequiredService<SilenceStore>().LoadConfigured(notifications.Silences, startedAt);
+app.Services.GetRequiredService<AlertPipeline>().Resume(startedAt);
 Log.Starting(app.Services.GetRequiredService<ILogger<FrameConsumer>>(), version, configPath ?? "(none)", options.Listen.ToString());
 try
 {

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # Debian packages the build, the demo and the tests need. Add new ones here.
-PACKAGES="rabbitmq-server amqp-tools python3-jsonschema curl procps sysstat"
+PACKAGES="rabbitmq-server amqp-tools python3-jsonschema curl procps sysstat openssh-server openssh-client python3-aiosmtpd"
 
 installed() {
     [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true) == "install ok installed" ]]

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Psistats.Aggregator.Notifications;
+using Psistats.Aggregator.Remediation;
+using Psistats.Aggregator.Rules;
 using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
 using Psistats.Contracts.Topology;
@@ -28,17 +32,35 @@ public sealed record AggregatorOptions
     /// <summary>[aggregator] stale_factor: a reporter is stale when its last frame is older than this many of its intervals.</summary>
     public double StaleFactor { get; init; } = 3;
 
-    /// <summary>[aggregator] events_kept: events kept in memory for /api/events.</summary>
-    public int EventsKept { get; init; } = 10_000;
+    /// <summary>[aggregator] events_kept: rows kept in the SQLite events table; older ones are pruned every minute.</summary>
+    public int EventsKept { get; init; } = 1_000_000;
+
+    /// <summary>[aggregator] state_dir: directory of the SQLite database (state.db) with events, alerts, downtimes, silences, the outbox.</summary>
+    public string StateDir { get; init; } = "/var/lib/psistats-aggregator";
+
+    /// <summary>
+    /// [aggregator] api_token: when set, the API's write endpoints (POST/DELETE) require <c>Authorization: Bearer TOKEN</c>;
+    /// empty = no check (the default listen address is loopback only).
+    /// </summary>
+    public string? ApiToken { get; init; }
 
     /// <summary>[aggregator] console: <c>auto</c> (live table in a terminal, log lines otherwise), <c>table</c> or <c>log</c>.</summary>
     public string Console { get; init; } = "auto";
+
+    /// <summary>[notifications], [email], [webhook:NAME] and [silence:NAME].</summary>
+    public NotificationOptions Notifications { get; init; } = new();
+
+    /// <summary>The effective rules: the built-ins overlaid with every [rule:NAME].</summary>
+    public RuleSet Rules { get; init; } = RuleSet.Read(new SettingsReader(new ConfigurationBuilder().Build()), [EmailOptions.Section]);
+
+    /// <summary>[remediation] and every [miner:NAME].</summary>
+    public RemediationOptions? Remediation { get; init; }
 
     /// <summary>Keys of [aggregator].</summary>
     public static readonly string[] Keys =
     [
         "listen", "queue", "queue_max_length", "dead_letter_exchange", "dead_letter_queue", "dead_letter_max_length", "prefetch",
-        "max_frame_bytes", "down_after", "stale_factor", "events_kept", "console",
+        "max_frame_bytes", "down_after", "stale_factor", "events_kept", "console", "state_dir", "api_token",
     ];
 
     /// <summary>Reads and validates the aggregator's options; problems are recorded in <paramref name="reader"/>.</summary>
@@ -72,8 +94,13 @@ public sealed record AggregatorOptions
             reader.GetInt("aggregator", "dead_letter_max_length", defaults.Queue.DeadLetterMaxLength, 1, int.MaxValue));
 
         var staleFactor = reader.GetSeconds("aggregator", "stale_factor", defaults.StaleFactor, 1, 1000).TotalSeconds;
+        var stateDir = ReadStateDir(reader, defaults.StateDir);
+        var notifications = NotificationOptions.Read(reader);
         return new AggregatorOptions
         {
+            Notifications = notifications,
+            Rules = RuleSet.Read(reader, notifications.NotifierNames),
+            Remediation = RemediationOptions.Read(reader, stateDir, notifications.NotifierNames),
             Broker = broker,
             Listen = listen,
             Queue = queue,
@@ -81,9 +108,22 @@ public sealed record AggregatorOptions
             MaxFrameBytes = (int)reader.GetInt("aggregator", "max_frame_bytes", defaults.MaxFrameBytes, 256, 64 * 1024 * 1024),
             DownAfter = reader.GetSeconds("aggregator", "down_after", defaults.DownAfter.TotalSeconds, 1, 86400 * 7),
             StaleFactor = staleFactor,
-            EventsKept = (int)reader.GetInt("aggregator", "events_kept", defaults.EventsKept, 10, 10_000_000),
+            EventsKept = (int)reader.GetInt("aggregator", "events_kept", defaults.EventsKept, 100, 1_000_000_000),
+            StateDir = stateDir,
+            ApiToken = reader.GetRaw("aggregator", "api_token") is { Length: > 0 } token ? token : null,
             Console = reader.GetChoice("aggregator", "console", defaults.Console, "auto", "table", "log"),
         };
+    }
+
+    private static string ReadStateDir(SettingsReader reader, string defaultValue)
+    {
+        var dir = reader.GetString("aggregator", "state_dir", defaultValue);
+        if (dir.Length == 0 || !Path.IsPathFullyQualified(dir))
+        {
+            reader.AddError("aggregator", "state_dir", $"'{dir}' is not an absolute directory path");
+        }
+
+        return dir;
     }
 
     /// <summary>Longest hostname the state keeps, characters.</summary>

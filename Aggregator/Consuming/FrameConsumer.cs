@@ -2,7 +2,8 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Psistats.Aggregator.Configuration;
-using Psistats.Aggregator.State;
+using Microsoft.Data.Sqlite;
+using Psistats.Aggregator.Pipeline;
 using Psistats.Contracts.Amqp;
 using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
@@ -16,11 +17,12 @@ namespace Psistats.Aggregator.Consuming;
 /// Consumes the aggregator's queue with manual acknowledgements and a prefetch (basic.qos).
 /// A frame that is too large, not JSON, not an object or lacks hostname/reporter is nacked without
 /// requeue, so the broker dead-letters it to <c>[aggregator] dead_letter_exchange</c>; it is counted and
-/// logged (at most 20 log lines a minute, with running counts). Nothing from a frame can stop the consumer.
+/// logged (at most 20 log lines a minute, with running counts). Nothing from a frame can stop the consumer. A frame whose
+/// effects cannot be written to the state database is nacked WITH requeue (the frame is good; the broker redelivers it).
 /// Reconnects through <see cref="ReconnectLoop"/> every <c>[app] retry_timer</c> seconds (also when the first connect fails).
 /// </summary>
 public sealed class FrameConsumer(
-    HostStateStore store,
+    AlertPipeline pipeline,
     ConsumerStats stats,
     AggregatorOptions options,
     TimeProvider time,
@@ -98,6 +100,7 @@ public sealed class FrameConsumer(
     {
         var receivedAt = time.GetUtcNow();
         bool accepted;
+        var requeue = false;
         try
         {
             // The body is only valid inside this handler: TryParse copies what it keeps (JsonElement.Clone).
@@ -105,7 +108,7 @@ public sealed class FrameConsumer(
             accepted = rejection == FrameRejection.None;
             if (accepted)
             {
-                store.Apply(frame!, receivedAt);
+                pipeline.OnFrame(frame!, receivedAt);
                 stats.CountAccepted();
             }
             else
@@ -118,6 +121,16 @@ public sealed class FrameConsumer(
                     Log.Rejected(logger, options.Queue.DeadLetterExchange, reason, detail, delivery.RoutingKey, count);
                 }
             }
+        }
+        catch (SqliteException ex)
+        {
+            // The frame is fine; the state database is not (disk full, I/O error). Keep the frame: the broker redelivers it,
+            // after a pause so that a lasting failure does not spin.
+            accepted = false;
+            requeue = true;
+            stats.CountRejected("state_db_error");
+            PipelineLog.WriteFailed(logger, ex, ex.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), time).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -134,7 +147,7 @@ public sealed class FrameConsumer(
             }
             else
             {
-                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: false).ConfigureAwait(false);
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or ObjectDisposedException)

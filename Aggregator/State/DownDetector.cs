@@ -1,9 +1,15 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Psistats.Aggregator.Pipeline;
 
 namespace Psistats.Aggregator.State;
 
-/// <summary>Checks every second, on the aggregator's clock, which hosts have been silent longer than down_after.</summary>
-public sealed class DownDetector(HostStateStore store, TimeProvider time) : BackgroundService
+/// <summary>
+/// Runs <see cref="AlertPipeline.Tick"/> every second on the aggregator's clock: which hosts have been silent longer than
+/// down_after, which reporters are stale, the batched host save and event pruning.
+/// </summary>
+public sealed class DownDetector(AlertPipeline pipeline, TimeProvider time, ILogger<DownDetector> logger) : BackgroundService
 {
     /// <summary>How often hosts are checked.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -16,7 +22,15 @@ public sealed class DownDetector(HostStateStore store, TimeProvider time) : Back
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                store.CheckDown(time.GetUtcNow());
+                try
+                {
+                    pipeline.Tick(time.GetUtcNow());
+                }
+                catch (SqliteException ex)
+                {
+                    // Logged as an error: the changes of this tick are in memory (and the API) but not in the history.
+                    PipelineLog.WriteFailed(logger, ex, ex.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -3,13 +3,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Psistats.Aggregator.Configuration;
+using Psistats.Aggregator.Storage;
 using Psistats.Contracts.Frames;
 
 namespace Psistats.Aggregator.State;
 
 /// <summary>
 /// Every host's live state: last frame per reporter, last seen (by the aggregator's receive time, never
-/// the agent's clock), up/down, and the UP/DOWN events. Thread-safe; frames may be applied more than once
+/// the agent's clock), up/down. It raises the UP/DOWN changes; the caller records them (events and downtimes live in
+/// SQLite, see <see cref="Storage.AlertStore"/>). Thread-safe; frames may be applied more than once
 /// (redelivery after a reconnect) without harm.
 /// </summary>
 public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateStore> logger)
@@ -18,11 +20,10 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HostRecord> _hosts = new(StringComparer.OrdinalIgnoreCase);
-    private readonly LinkedList<HostEvent> _events = new();
-    private long _nextEventId = 1;
+    private readonly HashSet<string> _dirty = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Records a received frame; raises UP when the host is new or was DOWN.</summary>
-    public void Apply(FrameEnvelope frame, DateTimeOffset receivedAt)
+    /// <summary>Records a received frame; returns the UP change when the host is new or was DOWN, else null.</summary>
+    public HostEvent? Apply(FrameEnvelope frame, DateTimeOffset receivedAt)
     {
         ArgumentNullException.ThrowIfNull(frame);
         HostEvent? raised = null;
@@ -32,14 +33,14 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
             {
                 host = new HostRecord(frame.Hostname, receivedAt);
                 _hosts[frame.Hostname] = host;
-                raised = AddEvent(receivedAt, host.Name, HostEventKinds.Up, $"{host.Name} is UP (first frame: {frame.Reporter})", null);
+                raised = new HostEvent(receivedAt, host.Name, HostEventKinds.Up, $"{host.Name} is UP (first frame: {frame.Reporter})", null, receivedAt);
             }
             else if (host.DownSince is not null)
             {
                 var downtime = (receivedAt - host.LastSeen).TotalSeconds;
                 host.DownSince = null;
-                raised = AddEvent(receivedAt, host.Name, HostEventKinds.Up,
-                    $"{host.Name} is UP again after {FormatDuration(downtime)} without frames", Math.Round(downtime, 3));
+                raised = new HostEvent(receivedAt, host.Name, HostEventKinds.Up,
+                    $"{host.Name} is UP again after {FormatDuration(downtime)} without frames", Math.Round(downtime, 3), host.LastSeen);
             }
 
             if (receivedAt > host.LastSeen)
@@ -48,11 +49,46 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
             }
 
             host.Reporters[frame.Reporter] = new ReporterRecord(frame, receivedAt);
+            _dirty.Add(host.Name);
         }
 
         if (raised is not null)
         {
             Log.HostUp(logger, raised.Host, raised.Message);
+        }
+
+        return raised;
+    }
+
+    /// <summary>
+    /// Brings back a host the database knew before a restart, without its values. Its silence is timed from
+    /// <paramref name="startedAt"/> (the aggregator's start), not from its last frame: the aggregator cannot tell whether frames
+    /// were missed while it was stopped, and the queue's backlog arrives first; a host DOWN before the restart stays DOWN.
+    /// </summary>
+    public void Restore(StoredHost stored, DateTimeOffset startedAt)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        lock (_lock)
+        {
+            if (!_hosts.ContainsKey(stored.Name))
+            {
+                _hosts[stored.Name] = new HostRecord(stored.Name, stored.FirstSeen)
+                {
+                    LastSeen = stored.DownSince is null && stored.LastSeen < startedAt ? startedAt : stored.LastSeen,
+                    DownSince = stored.DownSince,
+                };
+            }
+        }
+    }
+
+    /// <summary>Hosts whose first/last seen or DOWN state changed since the last call (for a batched save).</summary>
+    public IReadOnlyList<StoredHost> TakeChanged()
+    {
+        lock (_lock)
+        {
+            var changed = _dirty.Select(name => _hosts[name]).Select(h => new StoredHost(h.Name, h.FirstSeen, h.LastSeen, h.DownSince)).ToList();
+            _dirty.Clear();
+            return changed;
         }
     }
 
@@ -67,9 +103,10 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
                 if (host.DownSince is null && now - host.LastSeen > options.DownAfter)
                 {
                     host.DownSince = now;
-                    raised.Add(AddEvent(now, host.Name, HostEventKinds.Down,
+                    _dirty.Add(host.Name);
+                    raised.Add(new HostEvent(now, host.Name, HostEventKinds.Down,
                         $"{host.Name} is DOWN: no frame for {FormatDuration((now - host.LastSeen).TotalSeconds)} (down_after {options.DownAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)",
-                        null));
+                        null, host.LastSeen));
                 }
             }
         }
@@ -98,32 +135,6 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         {
             return _hosts.TryGetValue(name, out var host) ? Snapshot(host, now) : null;
         }
-    }
-
-    /// <summary>Events, oldest first, filtered; at most <paramref name="limit"/> of the newest that match.</summary>
-    public IReadOnlyList<HostEvent> Events(string? host, string? kind, long afterId, int limit)
-    {
-        lock (_lock)
-        {
-            return _events
-                .Where(e => e.Id > afterId
-                    && (host is null || string.Equals(e.Host, host, StringComparison.OrdinalIgnoreCase))
-                    && (kind is null || string.Equals(e.Kind, kind, StringComparison.OrdinalIgnoreCase)))
-                .TakeLast(limit)
-                .ToList();
-        }
-    }
-
-    private HostEvent AddEvent(DateTimeOffset time, string host, string kind, string message, double? downtime)
-    {
-        var e = new HostEvent(_nextEventId++, time, host, kind, message, downtime);
-        _events.AddLast(e);
-        while (_events.Count > options.EventsKept)
-        {
-            _events.RemoveFirst();
-        }
-
-        return e;
     }
 
     private HostSnapshot Snapshot(HostRecord host, DateTimeOffset now)

@@ -22,6 +22,7 @@ public sealed class Scenario : IAsyncDisposable
         Id = Guid.NewGuid().ToString("N")[..8];
         HttpPort = FreePort();
         ConfigPath = _dir.File("psistats.ini");
+        StateDir = _dir.File("state");
         File.WriteAllText(ConfigPath, $"""
             [server]
             url = {Broker.Url}
@@ -34,6 +35,7 @@ public sealed class Scenario : IAsyncDisposable
             [aggregator]
             listen = http://127.0.0.1:{HttpPort}
             console = log
+            state_dir = {StateDir}
             {extraIni}
             """);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(5) };
@@ -50,6 +52,12 @@ public sealed class Scenario : IAsyncDisposable
 
     /// <summary>The aggregator's HTTP port.</summary>
     public int HttpPort { get; }
+
+    /// <summary>The aggregator's state_dir (SQLite), inside the scenario's temporary directory.</summary>
+    public string StateDir { get; }
+
+    /// <summary>The scenario's temporary directory.</summary>
+    public TempDir Dir => _dir;
 
     /// <summary>The generated psistats.ini.</summary>
     public string ConfigPath { get; }

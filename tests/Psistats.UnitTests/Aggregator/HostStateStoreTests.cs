@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Psistats.Aggregator.Configuration;
 using Psistats.Aggregator.State;
+using Psistats.Aggregator.Storage;
 using Psistats.Contracts.Frames;
 using Psistats.TestSupport;
 
@@ -31,8 +32,8 @@ public sealed class HostStateStoreTests
     {
         var (store, _) = NewStore();
 
-        store.Apply(Cpu("web01", 12.5), T0);
-        store.Apply(Envelope("""{"hostname":"web01","reporter":"mem","timestamp":1,"interval":2,"mem":40.0}"""), T0.AddSeconds(1));
+        var e = store.Apply(Cpu("web01", 12.5), T0);
+        Assert.Null(store.Apply(Envelope("""{"hostname":"web01","reporter":"mem","timestamp":1,"interval":2,"mem":40.0}"""), T0.AddSeconds(1)));
 
         var host = Assert.Single(store.Hosts(T0.AddSeconds(3)));
         Assert.Equal("up", host.State);
@@ -43,7 +44,7 @@ public sealed class HostStateStoreTests
         Assert.False(host.Values.ContainsKey("hostname"));
         Assert.False(host.Values.ContainsKey("seq"));
         Assert.Equal(["cpu", "mem"], host.Reporters.Keys);
-        var e = Assert.Single(store.Events(null, null, 0, 100));
+        Assert.NotNull(e);
         Assert.Equal((HostEventKinds.Up, "web01", (double?)null), (e.Kind, e.Host, e.DowntimeSeconds));
     }
 
@@ -75,10 +76,11 @@ public sealed class HostStateStoreTests
         Assert.Equal(T0.AddSeconds(31), store.Host("web01", T0.AddSeconds(40))!.DownSince);
         Assert.Equal("up", store.Host("db01", T0.AddSeconds(40))!.State);
 
-        store.Apply(Cpu("web01", 2), T0.AddSeconds(95));
+        var up = store.Apply(Cpu("web01", 2), T0.AddSeconds(95));
 
-        var up = store.Events("web01", HostEventKinds.Up, 0, 100).Last();
-        Assert.Equal(95.0, up.DowntimeSeconds);
+        Assert.NotNull(up);
+        Assert.Equal((HostEventKinds.Up, 95.0, T0), (up.Kind, up.DowntimeSeconds, up.LastSeen));
+        Assert.Equal(T0, down.LastSeen);
         Assert.Contains("1 min 35 s", up.Message, StringComparison.Ordinal);
         Assert.Equal("up", store.Host("web01", T0.AddSeconds(95))!.State);
         Assert.Contains(logs.Lines, l => l.StartsWith("Warning: DOWN web01", StringComparison.Ordinal));
@@ -98,34 +100,44 @@ public sealed class HostStateStoreTests
     public void Redelivered_frames_do_no_harm_and_hostnames_are_case_insensitive()
     {
         var (store, _) = NewStore();
-        store.Apply(Cpu("Web01", 1), T0);
-        store.Apply(Cpu("web01", 1), T0);
-        store.Apply(Cpu("WEB01", 3), T0.AddSeconds(1));
+        Assert.NotNull(store.Apply(Cpu("Web01", 1), T0));
+        Assert.Null(store.Apply(Cpu("web01", 1), T0));
+        Assert.Null(store.Apply(Cpu("WEB01", 3), T0.AddSeconds(1)));
 
         var host = Assert.Single(store.Hosts(T0.AddSeconds(1)));
         Assert.Equal(3.0, host.Values["cpu"]!.GetValue<double>());
-        Assert.Single(store.Events(null, null, 0, 100));
     }
 
     [Fact]
-    public void Events_filter_by_host_kind_and_id_and_keep_a_bounded_history()
+    public void Changed_hosts_are_handed_out_once_for_the_batched_save()
     {
-        var logs = new CapturingLoggerProvider();
-        var store = new HostStateStore(new AggregatorOptions { EventsKept = 10, DownAfter = TimeSpan.FromSeconds(1) }, logs.CreateLogger<HostStateStore>());
-        for (var i = 0; i < 8; i++)
-        {
-            store.Apply(Cpu($"h{i}", 1), T0);
-        }
+        var (store, _) = NewStore(downAfter: 1);
+        store.Apply(Cpu("h1", 1), T0);
+        store.Apply(Cpu("h2", 1), T0);
+        store.Apply(Cpu("h1", 1), T0.AddSeconds(0.5));
+
+        var changed = store.TakeChanged().OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(["h1", "h2"], changed.Select(h => h.Name));
+        Assert.Equal(T0.AddSeconds(0.5), changed[0].LastSeen);
+        Assert.Empty(store.TakeChanged());
 
         store.CheckDown(T0.AddSeconds(5));
+        Assert.All(store.TakeChanged(), h => Assert.Equal(T0.AddSeconds(5), h.DownSince));
+    }
 
-        var all = store.Events(null, null, 0, 1000);
-        Assert.Equal(10, all.Count);
-        Assert.Equal(16, all[^1].Id);
-        Assert.Equal(8, store.Events(null, "down", 0, 1000).Count);
-        Assert.Single(store.Events("h7", "DOWN", 0, 1000));
-        Assert.Equal(2, store.Events(null, null, 14, 1000).Count);
-        Assert.Equal(3, store.Events(null, null, 0, 3).Count);
+    [Fact]
+    public void Restored_hosts_are_timed_from_the_restart_and_down_hosts_stay_down()
+    {
+        var (store, _) = NewStore(downAfter: 30);
+        var restart = T0.AddHours(1);
+        store.Restore(new StoredHost("quiet", T0, T0.AddMinutes(1), null), restart);
+        store.Restore(new StoredHost("gone", T0, T0.AddMinutes(1), T0.AddMinutes(2)), restart);
+
+        Assert.Empty(store.CheckDown(restart.AddSeconds(30)));
+        Assert.Equal("down", store.Host("gone", restart)!.State);
+        Assert.Equal("quiet", Assert.Single(store.CheckDown(restart.AddSeconds(31))).Host);
+        var up = store.Apply(Cpu("gone", 1), restart.AddSeconds(40));
+        Assert.Equal(HostEventKinds.Up, up!.Kind);
     }
 
     [Theory]

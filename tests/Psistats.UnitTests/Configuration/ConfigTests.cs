@@ -3,6 +3,8 @@ using Psistats.Agent.Cgminer;
 using Psistats.Agent.Configuration;
 using Psistats.Agent.Reporters;
 using Psistats.Aggregator.Configuration;
+using Psistats.Aggregator.Notifications;
+using Psistats.Aggregator.Remediation;
 using Psistats.Contracts.Configuration;
 using Psistats.TestSupport;
 
@@ -199,6 +201,9 @@ public sealed class ConfigTests
         known.AddRange(AgentOptions.AppKeys.Select(k => $"app:{k}"));
         known.AddRange(ReporterCatalog.All.SelectMany(d => ReporterOptions.Keys.Concat(d.SettingKeys).Select(k => $"{d.Name}:{k}")));
         known.AddRange(AggregatorOptions.Keys.Select(k => $"aggregator:{k}"));
+        known.AddRange(NotificationOptions.Keys.Select(k => $"{NotificationOptions.Section}:{k}"));
+        known.AddRange(EmailOptions.Keys.Select(k => $"{EmailOptions.Section}:{k}"));
+        known.AddRange(RemediationOptions.Keys.Select(k => $"{RemediationOptions.Section}:{k}"));
 
         Assert.Equal([], known.Except(documented).Order());
         Assert.Equal([], documented.Except(known).Order());

@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Logging;
+using Psistats.Aggregator.Configuration;
+using Psistats.Aggregator.Notifications;
+using Psistats.Aggregator.Rules;
+using Psistats.Aggregator.State;
+using Psistats.Aggregator.Storage;
+using Psistats.Contracts.Frames;
+
+namespace Psistats.Aggregator.Pipeline;
+
+/// <summary>
+/// From a received frame to stored history and queued notifications: the host's live state (<see cref="HostStateStore"/>), the
+/// rules (<see cref="AlertEngine"/>), then ONE SQLite transaction holding the events, the alert rows and the outbox rows the
+/// <see cref="NotificationPolicy"/> plans for them. The consumer acknowledges the frame only after that commit, so a crash
+/// (even SIGKILL) either keeps all of it or none of it and the broker redelivers the frame. A frame that changes nothing
+/// (the common case) touches no database.
+/// Also the periodic work (<see cref="Tick"/>): DOWN detection, reporter staleness, the batched save of hosts' last-seen times
+/// and the pruning of old events.
+/// </summary>
+public sealed class AlertPipeline(
+    HostStateStore hosts,
+    AlertEngine engine,
+    AlertStore store,
+    StateDatabase db,
+    NotificationPolicy policy,
+    RuleSet rules,
+    AggregatorOptions options,
+    ILogger<AlertPipeline> logger)
+{
+    /// <summary>How often hosts' last-seen times are saved.</summary>
+    public static readonly TimeSpan HostSavePeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often old events are pruned beyond events_kept.</summary>
+    public static readonly TimeSpan PrunePeriod = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _tickLock = new();
+    private DateTimeOffset _lastHostSave = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// Raised after each frame's verdict is committed (the remediation watch counts cgminer error polls from it). Handlers run on
+    /// the consumer's path and must be quick.
+    /// </summary>
+    public event Action<FrameEnvelope, FrameVerdict, DateTimeOffset>? Evaluated;
+
+    /// <summary>Loads hosts and pending/firing alerts from the database, so that nothing is re-sent and nothing forgotten.</summary>
+    public void Resume(DateTimeOffset startedAt)
+    {
+        var storedHosts = store.LoadHosts();
+        foreach (var host in storedHosts)
+        {
+            hosts.Restore(host, startedAt);
+        }
+
+        var alerts = store.LoadAlerts();
+        var ended = engine.Restore(alerts);
+        if (ended.Count > 0)
+        {
+            Commit([], ended, startedAt);
+        }
+
+        PipelineLog.Resumed(logger, db.Path, storedHosts.Count, alerts.Count - ended.Count);
+    }
+
+    /// <summary>Applies one accepted frame received at <paramref name="receivedAt"/>; returns once everything it caused is committed.</summary>
+    /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The database could not be written (the caller does not ack the frame).</exception>
+    public void OnFrame(FrameEnvelope frame, DateTimeOffset receivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var up = hosts.Apply(frame, receivedAt);
+        var verdict = engine.OnFrame(frame, receivedAt);
+        if (up is not null || verdict.Transitions.Count > 0)
+        {
+            var transitions = up is null ? verdict.Transitions : [.. engine.OnHostUp(up.Host, receivedAt), .. verdict.Transitions];
+            Commit(up is null ? [] : [up], transitions, receivedAt);
+        }
+
+        Evaluated?.Invoke(frame, verdict, receivedAt);
+    }
+
+    /// <summary>
+    /// Records transitions raised outside the rules (the remediation's critical alerts), through the same events, alerts and
+    /// notifications path.
+    /// </summary>
+    public void Raise(IReadOnlyList<AlertTransition> transitions, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        if (transitions.Count > 0)
+        {
+            Commit([], transitions, at);
+        }
+    }
+
+    /// <summary>The periodic work at <paramref name="now"/>: DOWN hosts, stale reporters, saving hosts, pruning events.</summary>
+    public void Tick(DateTimeOffset now)
+    {
+        lock (_tickLock)
+        {
+            var downs = hosts.CheckDown(now);
+            var transitions = new List<AlertTransition>();
+            foreach (var down in downs)
+            {
+                transitions.AddRange(engine.OnHostDown(down.Host, down.LastSeen, now));
+            }
+
+            transitions.AddRange(engine.Tick(now));
+            if (downs.Count > 0 || transitions.Count > 0)
+            {
+                Commit(downs, transitions, now);
+            }
+
+            if (now - _lastHostSave >= HostSavePeriod)
+            {
+                _lastHostSave = now;
+                var changed = hosts.TakeChanged();
+                if (changed.Count > 0)
+                {
+                    store.SaveHosts(changed);
+                }
+            }
+
+            if (now - _lastPrune >= PrunePeriod)
+            {
+                _lastPrune = now;
+                var pruned = store.PruneEvents(options.EventsKept);
+                if (pruned > 0)
+                {
+                    PipelineLog.Pruned(logger, pruned, options.EventsKept);
+                }
+            }
+        }
+    }
+
+    private void Commit(IReadOnlyList<HostEvent> hostEvents, IReadOnlyList<AlertTransition> transitions, DateTimeOffset now)
+    {
+        db.Write((connection, transaction) =>
+        {
+            foreach (var e in hostEvents)
+            {
+                AlertStore.AddEvent(connection, transaction, new StoredEvent
+                {
+                    Time = e.Time,
+                    Host = e.Host,
+                    Kind = e.Kind,
+                    Severity = e.Kind == HostEventKinds.Down ? "error" : null,
+                    Message = e.Message,
+                    Value = e.DowntimeSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                });
+                if (e.Kind == HostEventKinds.Down)
+                {
+                    AlertStore.OpenDowntime(connection, transaction, e.Host, e.LastSeen, e.Time);
+                }
+                else if (e.DowntimeSeconds is not null)
+                {
+                    AlertStore.CloseDowntime(connection, transaction, e.Host, e.Time);
+                }
+            }
+
+            foreach (var t in transitions)
+            {
+                AlertStore.ApplyTransition(connection, transaction, t);
+                var outcome = policy.Plan(connection, transaction, t, rules.Find(t.Key.Rule)?.Notifiers, now);
+                if (outcome.NotSentReason is { } reason)
+                {
+                    AlertStore.AddEvent(connection, transaction, new StoredEvent
+                    {
+                        Time = t.At,
+                        Host = t.Key.Host,
+                        Rule = t.Key.Rule,
+                        Instance = t.Key.Instance,
+                        Severity = AlertStore.SeverityName(t.Severity),
+                        Kind = reason.StartsWith("silenced", StringComparison.Ordinal) ? "silenced" : "not_sent",
+                        Message = $"{t.Kind} {t.Key} not sent: {reason}",
+                    });
+                }
+            }
+
+            return 0;
+        });
+
+        foreach (var t in transitions)
+        {
+            if (t.Kind is TransitionKinds.Firing or TransitionKinds.Resolved)
+            {
+                PipelineLog.Transition(logger, t.Kind.ToUpperInvariant(), t.Key.ToString(), t.Message);
+            }
+            else
+            {
+                PipelineLog.QuietTransition(logger, t.Kind.ToUpperInvariant(), t.Key.ToString(), t.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Psistats.Aggregator.Pipeline;
+
+/// <summary>Log messages of the alert pipeline and storage (event ids 400-499).</summary>
+internal static partial class PipelineLog
+{
+    [LoggerMessage(400, LogLevel.Information, "State database {Path}: {Hosts} hosts and {Alerts} pending/firing alerts resumed")]
+    public static partial void Resumed(ILogger logger, string path, int hosts, int alerts);
+
+    [LoggerMessage(401, LogLevel.Warning, "{Kind} {Alert}: {Message}")]
+    public static partial void Transition(ILogger logger, string kind, string alert, string message);
+
+    [LoggerMessage(402, LogLevel.Information, "{Kind} {Alert}: {Message}")]
+    public static partial void QuietTransition(ILogger logger, string kind, string alert, string message);
+
+    [LoggerMessage(403, LogLevel.Error, "Could not write to the state database: {Reason}")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(404, LogLevel.Information, "Pruned {Count} events beyond events_kept {Kept}")]
+    public static partial void Pruned(ILogger logger, int count, int kept);
+}
