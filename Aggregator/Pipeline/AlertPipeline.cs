@@ -79,8 +79,8 @@ public sealed class AlertPipeline(
     }
 
     /// <summary>
-    /// Records transitions raised outside the rules (the remediation's critical alerts), through the same events, alerts and
-    /// notifications path.
+    /// Records transitions raised outside the rules (the remediation's critical alerts, rules of kind external), through the same
+    /// events, alerts and notifications path.
     /// </summary>
     public void Raise(IReadOnlyList<AlertTransition> transitions, DateTimeOffset at)
     {
@@ -88,6 +88,10 @@ public sealed class AlertPipeline(
         if (transitions.Count > 0)
         {
             Commit([], transitions, at);
+            foreach (var t in transitions)
+            {
+                engine.RecordExternal(t);
+            }
         }
     }
 

@@ -229,6 +229,7 @@ public sealed class AlertEngine
 
                 host.Add(new AlertSlot(rule!, alert.Key.Instance)
                 {
+                    Text = rule!.Kind == RuleKinds.External ? StripPrefix(alert) : null,
                     State = alert.State == AlertState.Firing ? AlertState.Firing : AlertState.Pending,
                     PendingSince = alert.PendingSince,
                     FiringSince = alert.FiringSince,
@@ -242,6 +243,51 @@ public sealed class AlertEngine
 
             return [.. _transitions];
         }
+    }
+
+    /// <summary>
+    /// Takes note of a transition of a rule of kind <see cref="RuleKinds.External"/> that the caller raised and stores (the
+    /// remediation's critical alerts), so that <see cref="Active"/> lists it while it fires and <see cref="Restore"/> keeps it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The transition's rule is not a configured rule of kind external.</exception>
+    public void RecordExternal(AlertTransition transition)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        lock (_lock)
+        {
+            var rule = _rules.Find(transition.Key.Rule);
+            if (rule is null || rule.Kind != RuleKinds.External)
+            {
+                throw new ArgumentException($"'{transition.Key.Rule}' is not a rule of kind {RuleKinds.External}", nameof(transition));
+            }
+
+            var host = HostFor(transition.Key.Host);
+            if (host.Find(rule, transition.Key.Instance) is { } existing)
+            {
+                host.Remove(existing);
+            }
+
+            if (transition.Alert is { } alert)
+            {
+                host.Add(new AlertSlot(rule, alert.Key.Instance)
+                {
+                    Text = StripPrefix(alert),
+                    State = alert.State,
+                    PendingSince = alert.PendingSince,
+                    FiringSince = alert.FiringSince,
+                    Value = alert.Value,
+                    Threshold = alert.Threshold,
+                    Matches = alert.Matches,
+                    LastMatch = alert.LastMatch,
+                });
+            }
+        }
+    }
+
+    private static string StripPrefix(ActiveAlert alert)
+    {
+        var prefix = Prefix(alert.Key.Host, alert.Key.Rule, alert.Key.Instance);
+        return alert.Summary.StartsWith(prefix, StringComparison.Ordinal) ? alert.Summary[prefix.Length..] : alert.Summary;
     }
 
     /// <summary>Every pending and firing alert, by host then in the order they started.</summary>
@@ -700,6 +746,7 @@ public sealed class AlertEngine
             RuleKinds.DiesLost when slot.Instance.Contains('/', StringComparison.Ordinal) =>
                 $"live engines {slot.Value}, alive at the first good poll",
             RuleKinds.DiesLost => $"DiesActive {slot.Value} {slot.Threshold}",
+            RuleKinds.External => slot.Text ?? slot.Value ?? "",
             _ => $"{rule.Compiled!.Path.Leaf} {slot.Value ?? "null"} {slot.Threshold}",
         };
         return Prefix(host.Name, rule.Name, slot.Instance) + what;

@@ -68,6 +68,16 @@ internal static partial class BuiltinRules
             },
             new()
             {
+                Name = "remediation_max_reboots", Kind = RuleKinds.External, Severity = "critical",
+                Description = "A miner needed more than [miner:NAME] max_reboots automatic reboots in 24 h: no more are made, a person is needed.",
+            },
+            new()
+            {
+                Name = "remediation_fleet_guard", Kind = RuleKinds.External, Severity = "critical",
+                Description = "More than [remediation] fleet_guard of the configured miners fail at once: nothing is rebooted (likely the network or the broker).",
+            },
+            new()
+            {
                 Name = "reporter_stale", Kind = RuleKinds.Stale, Severity = "warning",
                 Description = "A reporter's last frame is older than [aggregator] stale_factor times its interval while the host's other reporters still send.",
             },

@@ -21,6 +21,9 @@ internal sealed class AlertSlot(Rule rule, string instance)
 
     public DateTimeOffset LastMatch { get; set; }
 
+    /// <summary>The summary of an external alert (its raiser's words).</summary>
+    public string? Text { get; set; }
+
     /// <summary>The evaluation that last saw the instance in a frame (instances not seen by the latest are gone).</summary>
     public long Seen { get; set; }
 }

@@ -20,6 +20,13 @@ public static class RuleKinds
 
     /// <summary>A member (a disk) seen in earlier frames of the host and absent from the latest (Diskmonitor's Disk-Up alert).</summary>
     public const string Missing = "missing";
+
+    /// <summary>
+    /// Raised outside the rules, by the miner remediation (<c>remediation_max_reboots</c>, <c>remediation_fleet_guard</c>), and
+    /// recorded with <see cref="AlertEngine.RecordExternal"/>; a rule of this kind is never evaluated on frames. It exists so that
+    /// its alerts have a severity and notifiers people can tune, are listed by /api/rules and survive a restart.
+    /// </summary>
+    public const string External = "external";
 }
 
 /// <summary>The <see cref="Rule.Source"/> values.</summary>

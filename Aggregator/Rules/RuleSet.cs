@@ -334,11 +334,13 @@ public sealed partial class RuleSet
             return (0, null);
         }
 
-        if (draft.Kind is RuleKinds.HostDown or RuleKinds.Stale)
+        if (draft.Kind is RuleKinds.HostDown or RuleKinds.Stale or RuleKinds.External)
         {
             reader.AddError(section, "for", draft.Kind == RuleKinds.HostDown
                 ? "not used by host_down: set [aggregator] down_after"
-                : "not used by a stale rule: set [aggregator] stale_factor");
+                : draft.Kind == RuleKinds.External
+                    ? "not used by a rule the remediation raises: see [miner:NAME] max_reboots and [remediation] fleet_guard"
+                    : "not used by a stale rule: set [aggregator] stale_factor");
             return (0, null);
         }
 
