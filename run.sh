@@ -45,6 +45,7 @@ BG_LOGS=()
 BROKER_PORT=""      # set when this script started the broker, so cleanup stops it
 FG_PID=""           # dotnet test, while it runs
 DEMO_RUNNING=0      # 1 once the demo is up: Ctrl-C / SIGTERM then exit 0
+DEMO_SSHD_DIR=""    # the demo's throwaway sshd, stopped by cleanup
 
 # start_bg NAME CMD...   (set extra environment with: start_bg NAME env VAR=value CMD...)
 # Runs CMD in its own session (so Ctrl-C reaches only this script, which then stops it
@@ -153,6 +154,9 @@ cleanup() {
         kill -KILL -- "-$FG_PID" 2>/dev/null || true
     fi
     stop_bg_all || true
+    if [[ -n $DEMO_SSHD_DIR ]]; then
+        "$ROOT/scripts/throwaway-sshd.sh" stop "$DEMO_SSHD_DIR" >/dev/null 2>&1 || true
+    fi
     if [[ -n $BROKER_PORT ]]; then
         PSISTATS_AMQP_PORT=$BROKER_PORT "$BROKER" stop || true
     fi
@@ -166,6 +170,8 @@ on_hup() {
     echo "run.sh: hang-up received at $(date '+%F %T'): stopping"
     exit "$1"
 }
+
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # shellcheck disable=SC2016  # $1 is expanded by the inner bash
 port_in_use() { timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null; }
@@ -277,17 +283,49 @@ cmd_demo() {
     done
     start_broker "$port"
 
+    # A simulated Cointerra TerraMiner on free ports (privileged API commands on, so that cgminer can be
+    # restarted; a cgminer-style log the remediation copies), and a throwaway sshd on loopback that plays
+    # the miner's sshd: its forced command logs each command, runs diagnostics for real, and turns
+    # /sbin/reboot into the simulator's reboot (scripts/throwaway-sshd.sh, scripts/miner-shell.sh).
+    local miner=terraminer demo_dir="$RUN_DIR/demo"
+    local sim_log="$demo_dir/cgminer.log" maildir="$demo_dir/Maildir"
+    mkdir -p "$demo_dir" "$maildir/cur" "$maildir/new" "$maildir/tmp"
+    start_bg cointerra dotnet "$SIMULATOR_DLL" --port 0 --control-port 0 --name "$miner" \
+        --allow-privileged --reboot-delay 20 --log-file "$sim_log"
+    wait_for_simulator "$LOG_DIR/cointerra.log" || exit 1
+    DEMO_SSHD_DIR="$demo_dir/sshd"
+    "$ROOT/scripts/throwaway-sshd.sh" stop "$DEMO_SSHD_DIR" >/dev/null 2>&1 || true
+    "$ROOT/scripts/throwaway-sshd.sh" start "$DEMO_SSHD_DIR" 0 \
+        --miner-api-port "$MINER_API_PORT" --miner-control-port "$MINER_CONTROL_PORT" >/dev/null
+    # shellcheck disable=SC1091  # written by throwaway-sshd.sh start
+    . "$DEMO_SSHD_DIR/sshd.env"
+    log "throwaway sshd for $miner on 127.0.0.1:$SSHD_PORT, commands: $SSHD_COMMANDS_LOG"
+    # A real SMTP server (Debian's aiosmtpd) storing every email in a local Maildir.
+    local smtp_port
+    smtp_port=$(free_port)
+    start_bg smtp /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir"
+
     start_bg aggregator env \
         "PSISTATS_server__url=$amqp_url" \
         "PSISTATS_aggregator__listen=$base_url" \
         "PSISTATS_aggregator__console=log" \
-        "PSISTATS_aggregator__state_dir=$RUN_DIR/demo/state" \
+        "PSISTATS_aggregator__state_dir=$demo_dir/state" \
+        "PSISTATS_email__enabled=yes" \
+        "PSISTATS_email__smtp_host=127.0.0.1" \
+        "PSISTATS_email__smtp_port=$smtp_port" \
+        "PSISTATS_email__from=psistats-demo@localhost" \
+        "PSISTATS_email__to=you@localhost" \
+        "PSISTATS_email__digest_interval=15" \
+        "PSISTATS_miner__${miner}__host=$SSHD_HOST" \
+        "PSISTATS_miner__${miner}__port=$SSHD_PORT" \
+        "PSISTATS_miner__${miner}__user=$SSHD_USER" \
+        "PSISTATS_miner__${miner}__identity_file=$SSHD_IDENTITY" \
+        "PSISTATS_miner__${miner}__known_hosts_file=$SSHD_KNOWN_HOSTS" \
+        "PSISTATS_miner__${miner}__log_files=$sim_log" \
+        "PSISTATS_miner__${miner}__cooldown=60" \
         dotnet "$AGGREGATOR_DLL" --config "$CONFIG_FILE"
-    # A simulated Cointerra TerraMiner on free ports; the agent polls it as a [cgminer:terraminer]
-    # section added through the environment (proxy mode), beside this host's own reporters.
-    local miner=terraminer
-    start_bg cointerra dotnet "$SIMULATOR_DLL" --port 0 --control-port 0 --name "$miner"
-    wait_for_simulator "$LOG_DIR/cointerra.log" || exit 1
+    # The agent polls the miner as a [cgminer:terraminer] section added through the environment
+    # (proxy mode), beside this host's own reporters.
     start_bg agent env \
         "PSISTATS_server__url=$amqp_url" \
         "PSISTATS_cgminer__${miner}__host=127.0.0.1" \
@@ -320,7 +358,9 @@ Psistats demo is running. Press Ctrl-C to stop everything.
     $base_url/api/hosts
     $base_url/api/hosts/$host
     $base_url/api/hosts/$miner
-    $base_url/api/events
+    $base_url/api/alerts                (pending and firing alerts)
+    $base_url/api/events?host=$miner    (alert transitions and remediation steps)
+    $base_url/api/rules
     $base_url/healthz
 
   Simulated Cointerra miner "$miner": cgminer API on 127.0.0.1:$MINER_API_PORT, polled by the agent
@@ -329,12 +369,24 @@ Psistats demo is running. Press Ctrl-C to stop everything.
     curl -X PUT http://127.0.0.1:$MINER_CONTROL_PORT/faults/asic-sick    (ASC 0 goes Sick; also die-inactive,
                                                         asic-dead, pool-dead, temp-climb, refuse, hang, ...)
     curl -X DELETE http://127.0.0.1:$MINER_CONTROL_PORT/faults           (all off)
-    curl -X POST http://127.0.0.1:$MINER_CONTROL_PORT/reboot             (refuses connections a while, comes back healthy)
+
+  The whole remediation story (docs/remediation.md): lose a die
+    curl -X PUT http://127.0.0.1:$MINER_CONTROL_PORT/faults/die-inactive
+  then, within about a minute: 3 error polls (cointerra_dies_lost), a "remediation starts" email,
+  diagnostics and the log copy over SSH, /sbin/reboot (the simulator reboots: 20 s without API),
+  an email with the .tar.gz bundle, the miner healthy again and a resolve notice. Watch:
+    tail -f $SSHD_COMMANDS_LOG     (each command the miner's sshd ran)
+    ls $maildir/new                (every email; read one with: cat FILE)
+    curl '$base_url/api/events?host=$miner'
+  A warning instead (no reboot; a digest email once the average core passes 85 C, about 2.5 min):
+    curl -X PUT http://127.0.0.1:$MINER_CONTROL_PORT/faults/temp-climb
 
   Logs:
     aggregator: $LOG_DIR/aggregator.log
     agent:      $LOG_DIR/agent.log
-    simulator:  $LOG_DIR/cointerra.log
+    simulator:  $LOG_DIR/cointerra.log  (its cgminer log: $sim_log)
+    sshd:       $DEMO_SSHD_DIR/sshd.log
+    smtp:       $LOG_DIR/smtp.log
     broker:     $RUN_DIR/broker-$port/log/
 
   Watch the frames on the broker with a third-party AMQP client:
