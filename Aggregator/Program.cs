@@ -9,6 +9,8 @@ using Psistats.Aggregator.Configuration;
 using Microsoft.Data.Sqlite;
 using Psistats.Aggregator.Consuming;
 using Psistats.Aggregator.Notifications;
+using Psistats.Aggregator.Remediation;
+using Psistats.Aggregator.Remediation.Ssh;
 using Psistats.Aggregator.Pipeline;
 using Psistats.Aggregator.Rules;
 using Psistats.Aggregator.Storage;
@@ -55,6 +57,10 @@ else
     builder.Logging.AddPsistatsConsole();
 }
 
+var remediation = options.Remediation!;
+var minerLog = new MinerLogBuffer(remediation, TimeProvider.System);
+builder.Logging.AddProvider(minerLog);
+
 StateDatabase database;
 try
 {
@@ -76,7 +82,15 @@ builder.Services.AddSingleton<AlertStore>();
 builder.Services.AddSingleton(_ => new AlertEngine(options.Rules, options.StaleFactor));
 builder.Services.AddSingleton<NotificationOutbox>();
 builder.Services.AddSingleton<SilenceStore>();
-builder.Services.AddSingleton(sp => new NotificationPolicy(sp.GetRequiredService<NotificationOutbox>(), notifications, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new NotificationPolicy(sp.GetRequiredService<NotificationOutbox>(), notifications, sp.GetRequiredService<TimeProvider>(),
+    host => sp.GetRequiredService<MinerWatch>().IsHeld(host, sp.GetRequiredService<TimeProvider>().GetUtcNow())));
+builder.Services.AddSingleton(remediation);
+builder.Services.AddSingleton(minerLog);
+builder.Services.AddSingleton<RemediationStore>();
+builder.Services.AddSingleton<MinerWatch>();
+builder.Services.AddSingleton(new OpenSshClient());
+builder.Services.AddSingleton<RemediationRunner>();
+builder.Services.AddHostedService<RemediationService>();
 builder.Services.AddSingleton<HostStateStore>();
 builder.Services.AddSingleton<AlertPipeline>();
 builder.Services.AddSingleton<ConsumerStats>();
@@ -100,7 +114,12 @@ await using var app = builder.Build();
 Api.Map(app);
 var startedAt = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 app.Services.GetRequiredService<SilenceStore>().LoadConfigured(notifications.Silences, startedAt);
-app.Services.GetRequiredService<AlertPipeline>().Resume(startedAt);
+// The watch resumes its own state (interrupted runs, cooldowns) when built: build it before anything runs a transaction.
+var watch = app.Services.GetRequiredService<MinerWatch>();
+var pipeline = app.Services.GetRequiredService<AlertPipeline>();
+pipeline.Resume(startedAt);
+pipeline.Evaluated += watch.OnPoll;
+watch.AlertsRaised += pipeline.Raise;
 Log.Starting(app.Services.GetRequiredService<ILogger<FrameConsumer>>(), version, configPath ?? "(none)", options.Listen.ToString());
 try
 {

@@ -70,6 +70,7 @@ public sealed class MinerWatch
     private readonly Dictionary<string, MinerState> _miners = new(StringComparer.OrdinalIgnoreCase);
     private readonly RemediationOptions _options;
     private readonly RemediationStore _store;
+    private readonly RuleSet _rules;
     private readonly ILogger _logger;
     private readonly Channel<RemediationPlan> _plans = Channel.CreateUnbounded<RemediationPlan>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<ActiveAlert> _orphans = [];
@@ -83,17 +84,23 @@ public sealed class MinerWatch
     /// <param name="options">[remediation] and the [miner:NAME] sections.</param>
     /// <param name="store">The remediation tables.</param>
     /// <param name="alerts">The alert store (the events table and the firing alerts; must exist before the resume writes events).</param>
+    /// <param name="rules">
+    /// The rule set: the critical alerts take the severity of their rules (kind external, <see cref="MaxRebootsRule"/>,
+    /// <see cref="FleetGuardRule"/>), and are not raised when their rule is switched off.
+    /// </param>
     /// <param name="time">The aggregator's clock (the resume's time).</param>
     /// <param name="logger">Log.</param>
-    public MinerWatch(RemediationOptions options, RemediationStore store, AlertStore alerts, TimeProvider time, ILogger<MinerWatch> logger)
+    public MinerWatch(RemediationOptions options, RemediationStore store, AlertStore alerts, RuleSet rules, TimeProvider time, ILogger<MinerWatch> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(alerts);
+        ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options;
         _store = store;
+        _rules = rules;
         _logger = logger;
         _startedAt = time.GetUtcNow();
         foreach (var miner in options.Miners.Where(m => m.Enabled))
@@ -109,36 +116,14 @@ public sealed class MinerWatch
     }
 
     /// <summary>
-    /// Raised (outside any lock) with the remediation's critical alerts, <c>firing</c> and <c>resolved</c>: the lead records them
-    /// through the same events, alerts and notifications path as the rules' (<c>AlertPipeline.Raise</c>). When the handler
-    /// throws, the alert is raised again at the next check.
+    /// Raised (outside any lock) with the remediation's critical alerts, <c>firing</c> and <c>resolved</c>, for the aggregator to
+    /// record through the same events, alerts and notifications path as the rules' (<c>AlertPipeline.Raise</c>). When the
+    /// handler throws, the alert is raised again at the next check.
     /// </summary>
     public event Action<IReadOnlyList<AlertTransition>, DateTimeOffset>? AlertsRaised;
 
     /// <summary>The remediations decided, in order, for the <see cref="RemediationService"/> (single reader).</summary>
     public ChannelReader<RemediationPlan> Plans => _plans.Reader;
-
-    /// <summary>
-    /// Whether <paramref name="rule"/> names one of the watch's own critical alerts (<see cref="MaxRebootsRule"/>,
-    /// <see cref="FleetGuardRule"/>). They are not rules of the rule set: the alert engine must not restore them at start-up
-    /// (it would end them as "rule no longer configured"); the watch restores them itself from the alerts table.
-    /// </summary>
-    public static bool OwnsRule(string rule) => rule is MaxRebootsRule or FleetGuardRule;
-
-    /// <summary>The watch's firing critical alerts (for <c>GET /api/alerts</c> and the repeat interval), by host.</summary>
-    public IReadOnlyList<ActiveAlert> ActiveAlerts()
-    {
-        lock (_lock)
-        {
-            var alerts = _miners.Values.Select(m => m.PersonNeeded).OfType<ActiveAlert>().ToList();
-            if (_fleetGuard is not null)
-            {
-                alerts.Add(_fleetGuard);
-            }
-
-            return [.. alerts.OrderBy(a => a.Key.Host, StringComparer.Ordinal)];
-        }
-    }
 
     /// <summary>The names of the watched (enabled) miners.</summary>
     public IReadOnlyCollection<string> Miners => _miners.Keys;
@@ -442,7 +427,7 @@ public sealed class MinerWatch
             }
         }
 
-        foreach (var alert in alerts.LoadAlerts().Where(a => OwnsRule(a.Key.Rule)))
+        foreach (var alert in alerts.LoadAlerts().Where(a => a.Key.Rule is MaxRebootsRule or FleetGuardRule))
         {
             if (alert.Key.Rule == MaxRebootsRule && _miners.TryGetValue(alert.Key.Host, out var miner))
             {
@@ -757,10 +742,13 @@ public sealed class MinerWatch
 
     private static string MaxRebootsThreshold(MinerState miner) => $"max_reboots {miner.Options.MaxReboots} per 24 h";
 
-    private static AlertTransition Firing(AlertKey key, string message, string value, string threshold, DateTimeOffset at) => new()
+    /// <summary>The severity of <paramref name="rule"/> as configured (<c>[rule:NAME] severity</c>), critical by default.</summary>
+    private Severity SeverityOf(string rule) => _rules.Find(rule)?.Severity ?? Severity.Critical;
+
+    private AlertTransition Firing(AlertKey key, string message, string value, string threshold, DateTimeOffset at) => new()
     {
         Key = key,
-        Severity = Severity.Critical,
+        Severity = SeverityOf(key.Rule),
         Kind = TransitionKinds.Firing,
         At = at,
         Value = value,
@@ -770,7 +758,7 @@ public sealed class MinerWatch
         Alert = new ActiveAlert
         {
             Key = key,
-            Severity = Severity.Critical,
+            Severity = SeverityOf(key.Rule),
             State = AlertState.Firing,
             PendingSince = at,
             FiringSince = at,
@@ -782,10 +770,10 @@ public sealed class MinerWatch
         },
     };
 
-    private static AlertTransition Resolved(AlertKey key, string message, string value, string threshold, DateTimeOffset since, DateTimeOffset at) => new()
+    private AlertTransition Resolved(AlertKey key, string message, string value, string threshold, DateTimeOffset since, DateTimeOffset at) => new()
     {
         Key = key,
-        Severity = Severity.Critical,
+        Severity = SeverityOf(key.Rule),
         Kind = TransitionKinds.Resolved,
         At = at,
         Value = value,
@@ -797,6 +785,8 @@ public sealed class MinerWatch
 
     private void Raise(List<AlertTransition> raised, DateTimeOffset at)
     {
+        // A rule switched off in the file ([rule:remediation_max_reboots] enabled = no): the guard still holds, nobody is told.
+        raised.RemoveAll(t => _rules.Find(t.Key.Rule) is { Active: false });
         if (raised.Count == 0)
         {
             return;

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Psistats.Aggregator.Configuration;
 using Psistats.Aggregator.Consuming;
 using Psistats.Aggregator.Notifications;
+using Psistats.Aggregator.Remediation;
 using Psistats.Aggregator.Rules;
 using Psistats.Aggregator.State;
 using Psistats.Aggregator.Storage;
@@ -131,6 +132,12 @@ public static class Api
                 ? Results.NoContent()
                 : Error(StatusCodes.Status404NotFound, $"no active silence {id}")));
 
+        app.MapGet("/api/miners", (MinerWatch watch, TimeProvider time) => Results.Json(watch.Status(time.GetUtcNow())));
+        app.MapPost("/api/miners/{name}/reboot", (string name, HttpContext http, MinerWatch watch, TimeProvider time, AggregatorOptions options) =>
+            ManualAsync(name, RemediationAction.Reboot, http, watch, time, options));
+        app.MapPost("/api/miners/{name}/restart", (string name, HttpContext http, MinerWatch watch, TimeProvider time, AggregatorOptions options) =>
+            ManualAsync(name, RemediationAction.Restart, http, watch, time, options));
+
         app.MapGet("/healthz", (ConsumerStats stats, NotificationDispatcher dispatcher) =>
         {
             var body = new
@@ -171,6 +178,40 @@ public static class Api
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected))
             ? null
             : Error(StatusCodes.Status401Unauthorized, "this call needs Authorization: Bearer <[aggregator] api_token>");
+    }
+
+    /// <summary><c>POST /api/miners/{name}/reboot|restart</c>: 202 with the run, 404 unknown miner, 409 refused by a guard (docs/remediation.md).</summary>
+    private static async Task<IResult> ManualAsync(string name, RemediationAction action, HttpContext http, MinerWatch watch, TimeProvider time,
+        AggregatorOptions options)
+    {
+        if (Unauthorized(http, options) is { } denied)
+        {
+            return denied;
+        }
+
+        string? named = null;
+        if (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType())
+        {
+            try
+            {
+                var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject;
+                named = body?["requested_by"]?.GetValueKind() == JsonValueKind.String ? body["requested_by"]!.GetValue<string>() : null;
+            }
+            catch (JsonException ex)
+            {
+                return Error(StatusCodes.Status400BadRequest, $"the body is not JSON: {ex.Message}");
+            }
+        }
+
+        var result = watch.RequestManual(name, action, Requester(http, named), time.GetUtcNow());
+        return result.Status switch
+        {
+            ManualRequestStatus.Accepted => Results.Json(
+                new { run = result.RunId, miner = name, action = RemediationStore.ActionName(action), message = result.Reason },
+                statusCode: StatusCodes.Status202Accepted),
+            ManualRequestStatus.UnknownMiner => Error(StatusCodes.Status404NotFound, result.Reason),
+            _ => Error(StatusCodes.Status409Conflict, result.Reason),
+        };
     }
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);

@@ -2,10 +2,13 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Psistats.Aggregator.Remediation;
 using Psistats.Aggregator.Remediation.Ssh;
+using Psistats.Aggregator.Rules;
 using Psistats.Aggregator.Storage;
+using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
 using Psistats.IntegrationTests.Notifications;
 using Psistats.TestSupport;
@@ -159,7 +162,8 @@ public sealed class RemediationRunnerSshTests
         public async Task RunAsync(MinerOptions miner)
         {
             var options = new RemediationOptions { WorkDir = _dir.File("work"), Miners = [miner] };
-            Watch = new MinerWatch(options, Store, Alerts, TimeProvider.System, Logs.CreateLogger<MinerWatch>());
+            var rules = RuleSet.Read(new SettingsReader(new ConfigurationBuilder().Build()), ["email"]);
+            Watch = new MinerWatch(options, Store, Alerts, rules, TimeProvider.System, Logs.CreateLogger<MinerWatch>());
             var frame = """{"hostname":"terraminer","reporter":"cgminer","interval":30,"api_ok":true,"boards":[{"ID":"CTA1","Dies":8,"DiesActive":7}]}""";
             Assert.Equal(FrameRejection.None, FrameEnvelope.TryParse(Encoding.UTF8.GetBytes(frame), 1 << 20, out var envelope, out _));
             for (var i = 0; i < miner.MaxErrors; i++)

@@ -67,7 +67,7 @@ public sealed class RemediationTests
     [Fact]
     public async Task With_a_restart_command_the_restart_comes_first_and_as_the_fault_persists_the_next_remediation_reboots()
     {
-        await using var rig = await Rig.StartAsync(minerIni: "restart_command = /etc/init.d/S99cgminer restart\ncooldown = 6\n", allowPrivileged: true);
+        await using var rig = await Rig.StartAsync(minerIni: "restart_command = /etc/init.d/S99cgminer restart\n", cooldownSeconds: 6, allowPrivileged: true);
         await rig.SwitchOnAsync("terraminer", "die-inactive");
 
         await Eventually.TrueAsync(() => rig.Reboots() == 1, Wait, $"a reboot after the restart. Commands: {string.Join(" | ", rig.Sshd.CommandsLog())}");
@@ -82,7 +82,7 @@ public sealed class RemediationTests
     [Fact]
     public async Task With_max_reboots_reached_there_is_no_further_reboot_and_one_critical_alert_asks_for_a_person()
     {
-        await using var rig = await Rig.StartAsync(minerIni: "max_reboots = 1\ncooldown = 6\n");
+        await using var rig = await Rig.StartAsync(minerIni: "max_reboots = 1\n", cooldownSeconds: 6);
         await rig.SwitchOnAsync("terraminer", "die-inactive");
         await Eventually.TrueAsync(() => rig.Reboots() == 1, Wait, "the first reboot");
         await rig.WaitUntilRunningAsync("terraminer");
@@ -135,7 +135,7 @@ public sealed class RemediationTests
     {
         // The miner stays down (API refused: error polls) well after the aggregator is back, within the cooldown: only the
         // cooldown kept in SQLite keeps those polls from counting towards a second reboot.
-        await using var rig = await Rig.StartAsync(minerIni: "cooldown = 25\n", rebootDelaySeconds: 15);
+        await using var rig = await Rig.StartAsync(cooldownSeconds: 25, rebootDelaySeconds: 15);
         await rig.SwitchOnAsync("terraminer", "die-inactive");
         await Eventually.TrueAsync(() => rig.Reboots() == 1, Wait, "the reboot");
         await Eventually.ValueAsync(async () => (await rig.RemediationEventsAsync("terraminer")).FirstOrDefault(e => e["instance"]!.GetValue<string>() == "cooldown"),
@@ -238,7 +238,7 @@ public sealed class RemediationTests
         public ProgramProcess Agent { get; private set; } = null!;
 
         public static async Task<Rig> StartAsync(string minerIni = "", string extraIni = "", string[]? miners = null, bool allowPrivileged = false,
-            double rebootDelaySeconds = 3, Func<ThrowawaySshd, string>? knownHosts = null)
+            double rebootDelaySeconds = 3, double cooldownSeconds = 15, Func<ThrowawaySshd, string>? knownHosts = null)
         {
             miners ??= ["terraminer"];
             var logs = new TempDir();
@@ -284,7 +284,7 @@ public sealed class RemediationTests
                     known_hosts_file = {knownHostsFile}
                     log_files = {logs.File($"{name}.log")}
                     ssh_timeout = 20
-                    cooldown = 15
+                    cooldown = {cooldownSeconds}
                     {minerIni}
 
                     """);

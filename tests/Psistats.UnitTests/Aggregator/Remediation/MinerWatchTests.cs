@@ -173,6 +173,27 @@ public sealed class MinerWatchTests
     }
 
     [Fact]
+    public void The_critical_alerts_take_their_rules_severity_and_are_not_raised_when_their_rule_is_switched_off()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["rule:remediation_max_reboots:enabled"] = "no",
+            ["rule:remediation_fleet_guard:severity"] = "error",
+        };
+        using var bed = new RemediationBed(50, settings, RemediationBed.Miner("m1", maxReboots: 0), RemediationBed.Miner("m2"));
+
+        bed.Polls("m1", PollKind.Error, 5);
+        Assert.Empty(bed.TakePlans());
+        Assert.Empty(bed.Raised);
+        Assert.NotNull(bed.Status("m1").PersonNeededSince);
+        bed.Watch.Observe(RemediationBed.Frame("m2", apiOk: false), PollKind.Error, [], bed.Now);
+        bed.Poll("m1", PollKind.Error);
+
+        var fleet = Assert.Single(bed.Raised);
+        Assert.Equal((MinerWatch.FleetGuardRule, Severity.Error, Severity.Error), (fleet.Key.Rule, fleet.Severity, fleet.Alert!.Severity));
+    }
+
+    [Fact]
     public void Max_reboots_zero_never_reboots_automatically()
     {
         using var bed = new RemediationBed(RemediationBed.Miner(Miner, maxReboots: 0));
@@ -230,14 +251,14 @@ public sealed class MinerWatchTests
         bed.Watch.Tick(bed.Now);
 
         Assert.Equal([TransitionKinds.Firing], bed.Raised.Select(t => t.Kind));
-        Assert.Equal(MinerWatch.FleetGuardRule, Assert.Single(bed.Watch.ActiveAlerts()).Key.Rule);
+        Assert.Equal(MinerWatch.FleetGuardRule, Assert.Single(bed.Alerts.LoadAlerts()).Key.Rule);
         foreach (var miner in new[] { "m1", "m2", "m3" })
         {
             bed.Watch.Observe(RemediationBed.Frame(miner), PollKind.Clean, [], bed.Now);
         }
 
         Assert.Equal([TransitionKinds.Firing, TransitionKinds.Resolved], bed.Raised.Select(t => t.Kind));
-        Assert.Empty(bed.Watch.ActiveAlerts());
+        Assert.Empty(bed.Alerts.LoadAlerts());
     }
 
     [Fact]
@@ -245,16 +266,15 @@ public sealed class MinerWatchTests
     {
         using var bed = new RemediationBed(RemediationBed.Miner("gone", maxReboots: 0), RemediationBed.Miner("kept"));
         bed.Polls("gone", PollKind.Error, 3);
-        Assert.True(MinerWatch.OwnsRule(Assert.Single(bed.Watch.ActiveAlerts()).Key.Rule));
+        Assert.Equal(MinerWatch.MaxRebootsRule, Assert.Single(bed.Alerts.LoadAlerts()).Key.Rule);
 
         bed.Restart(RemediationBed.Miner("kept"));
-        Assert.Empty(bed.Watch.ActiveAlerts());
+        Assert.Single(bed.Raised);
         bed.Watch.Tick(bed.Now);
 
         Assert.Equal(TransitionKinds.Resolved, bed.Raised[^1].Kind);
         Assert.Contains("gone is no longer a configured miner", bed.Raised[^1].Message, StringComparison.Ordinal);
         Assert.Empty(bed.Alerts.LoadAlerts());
-        Assert.False(MinerWatch.OwnsRule("cointerra_api"));
     }
 
     [Fact]

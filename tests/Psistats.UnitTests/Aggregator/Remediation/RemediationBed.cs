@@ -1,9 +1,11 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Psistats.Aggregator.Remediation;
 using Psistats.Aggregator.Rules;
 using Psistats.Aggregator.Storage;
+using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
 using Psistats.TestSupport;
 
@@ -27,7 +29,14 @@ internal sealed class RemediationBed : IDisposable
     }
 
     public RemediationBed(double fleetGuardPercent, params MinerOptions[] miners)
+        : this(fleetGuardPercent, new Dictionary<string, string?>(), miners)
     {
+    }
+
+    /// <summary>A bed whose rule set reads <paramref name="ruleSettings"/> (e.g. <c>rule:remediation_max_reboots:enabled</c> = <c>no</c>).</summary>
+    public RemediationBed(double fleetGuardPercent, IDictionary<string, string?> ruleSettings, params MinerOptions[] miners)
+    {
+        Rules = RuleSet.Read(new SettingsReader(new ConfigurationBuilder().AddInMemoryCollection(ruleSettings).Build()), ["email"]);
         Options = new RemediationOptions
         {
             WorkDir = Path.Combine(_dir.Path, "work"),
@@ -40,6 +49,8 @@ internal sealed class RemediationBed : IDisposable
     public FakeTimeProvider Clock { get; } = new(T0);
 
     public RemediationOptions Options { get; private set; }
+
+    public RuleSet Rules { get; }
 
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -84,7 +95,7 @@ internal sealed class RemediationBed : IDisposable
         _databases.Add(Db);
         Alerts = new AlertStore(Db);
         Store = new RemediationStore(Db);
-        Watch = new MinerWatch(Options, Store, Alerts, Clock, Logs.CreateLogger<MinerWatch>());
+        Watch = new MinerWatch(Options, Store, Alerts, Rules, Clock, Logs.CreateLogger<MinerWatch>());
         var db = Db;
         Watch.AlertsRaised += (transitions, _) =>
         {

@@ -3,9 +3,11 @@ using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Psistats.Aggregator.Notifications;
 using Psistats.Aggregator.Remediation;
 using Psistats.Aggregator.Remediation.Ssh;
+using Psistats.TestSupport;
 
 namespace Psistats.UnitTests.Aggregator.Remediation;
 
@@ -138,6 +140,28 @@ public sealed class RemediationRunnerTests : IDisposable
         Assert.Null(run.ActionSentAt);
         Assert.Equal("cooldown", _bed.Status("terra01").State);
         Assert.False(Directory.Exists(Path.Combine(_bed.Options.WorkDir, $"run-{plan.RunId}")));
+    }
+
+    [Fact]
+    public async Task The_service_deletes_leftover_runs_runs_queued_plans_in_the_background_and_ticks_the_watch()
+    {
+        var leftover = Path.Combine(_bed.Options.WorkDir, "run-99");
+        Directory.CreateDirectory(leftover);
+        var (runner, _) = Runner(new NotificationOutbox(_bed.Db));
+        using var service = new RemediationService(_bed.Watch, runner, _bed.Options, _bed.Clock, NullLogger<RemediationService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => !Directory.Exists(leftover), TimeSpan.FromSeconds(30), "the leftover run directory deleted");
+        _bed.Polls("terra01", PollKind.Error, 3);
+
+        await Eventually.TrueAsync(() => _bed.Status("terra01").State == "cooldown", TimeSpan.FromSeconds(30), "the run's end");
+        Assert.Equal(RemediationStore.Done, Assert.Single(_bed.Store.Runs("terra01")).State);
+        await Eventually.TrueAsync(() =>
+        {
+            _bed.Clock.Advance(TimeSpan.FromSeconds(30));
+            return _bed.Logs.Lines.Any(l => l.Contains("terra01: cooldown over", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), "the tick ending the cooldown");
+        await service.StopAsync(CancellationToken.None);
     }
 
     private (RemediationRunner Runner, MinerLogBuffer Buffer) Runner(NotificationOutbox outbox)
