@@ -321,9 +321,16 @@ public sealed class RemediationTests
         public async Task SwitchOffAsync(string miner) =>
             (await _simulators[miner].Control.DeleteAsync("faults")).EnsureSuccessStatusCode();
 
-        public Task WaitUntilRunningAsync(string miner) =>
-            Eventually.ValueAsync(async () => JsonNode.Parse(await _simulators[miner].Control.GetStringAsync("status"))!["state"]!.GetValue<string>() == "running" ? "running" : null,
-                Wait, $"{miner}'s simulator running again");
+        /// <summary>
+        /// Waits until the simulator has gone through <paramref name="reboots"/> reboots and runs again: the sshd logs a reboot
+        /// command before the forced command reaches the simulator, so "running" alone may still be the state before the reboot.
+        /// </summary>
+        public Task WaitUntilRunningAsync(string miner, int reboots = 1) =>
+            Eventually.ValueAsync(async () =>
+            {
+                var status = JsonNode.Parse(await _simulators[miner].Control.GetStringAsync("status"))!;
+                return status["state"]!.GetValue<string>() == "running" && status["reboots"]!.GetValue<int>() >= reboots ? "running" : null;
+            }, Wait, $"{miner}'s simulator rebooted {reboots} time(s) and running again");
 
         public async Task<int> SimulatorRebootsAsync(string miner) =>
             JsonNode.Parse(await _simulators[miner].Control.GetStringAsync("status"))!["reboots"]!.GetValue<int>();
