@@ -164,7 +164,8 @@ public sealed class AlertPipeline(
             {
                 AlertStore.ApplyTransition(connection, transaction, t);
                 var outcome = policy.Plan(connection, transaction, t, rules.Find(t.Key.Rule)?.Notifiers, now);
-                if (outcome.NotSentReason is { } reason)
+                // Silences and remediation holds are recorded; "nothing configured takes it" is not news worth an event.
+                if (outcome.NotSentReason is { } reason && (reason.StartsWith("silenced", StringComparison.Ordinal) || reason.StartsWith("held", StringComparison.Ordinal)))
                 {
                     AlertStore.AddEvent(connection, transaction, new StoredEvent
                     {
@@ -173,7 +174,7 @@ public sealed class AlertPipeline(
                         Rule = t.Key.Rule,
                         Instance = t.Key.Instance,
                         Severity = AlertStore.SeverityName(t.Severity),
-                        Kind = reason.StartsWith("silenced", StringComparison.Ordinal) ? "silenced" : "not_sent",
+                        Kind = reason.StartsWith("silenced", StringComparison.Ordinal) ? "silenced" : "held",
                         Message = $"{t.Kind} {t.Key} not sent: {reason}",
                     });
                 }

@@ -57,10 +57,16 @@ public sealed class EndToEndTests
         var restarted = scenario.StartAgent(env);
         await scenario.WaitForHostAsync(host, h => h["state"]?.GetValue<string>() == "up", Patience, $"{host} up again. Agent:\n{restarted.Output}");
 
-        var events = (await scenario.GetJsonAsync($"/api/events?host={host}"))!.AsArray().Select(e => e!).ToList();
+        var all = (await scenario.GetJsonAsync($"/api/events?host={host}"))!.AsArray().Select(e => e!).ToList();
+        var events = all.Where(e => e["kind"]!.GetValue<string>() is "UP" or "DOWN").ToList();
         Assert.Equal(["UP", "DOWN", "UP"], events.Select(e => e["kind"]!.GetValue<string>()));
-        var downtime = events[2]["downtime_seconds"]!.GetValue<double>();
+        var downtime = double.Parse(events[2]["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(downtime >= 2, $"downtime {downtime} s should be at least down_after");
+        var hostDown = all.Where(e => e["rule"]?.GetValue<string>() == "host_down").Select(e => e["kind"]!.GetValue<string>());
+        Assert.Equal(["firing", "resolved"], hostDown);
+        var past = Assert.Single((await scenario.GetJsonAsync($"/api/downtimes?host={host}"))!.AsArray());
+        Assert.False(past!["current"]!.GetValue<bool>());
+        Assert.Equal(downtime, past["length_seconds"]!.GetValue<double>(), 1);
         Assert.Contains("UP again after", events[2]["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
