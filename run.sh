@@ -192,6 +192,7 @@ import glob, os, sys
 import xml.etree.ElementTree as ET
 NS = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
 passed = failed = skipped = 0
+failures = []  # (test name, first lines of its message and stack), printed before the counts
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
     try:
         root = ET.parse(path).getroot()
@@ -206,6 +207,12 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
                 passed += 1
             elif outcome in ("Failed", "Error", "Timeout", "Aborted"):
                 failed += 1
+                info = r.find(f"{NS}Output/{NS}ErrorInfo")
+                text = ""
+                if info is not None:
+                    text = "\n".join(filter(None, ((info.findtext(f"{NS}Message") or "").strip(),
+                                                   (info.findtext(f"{NS}StackTrace") or "").strip())))
+                failures.append((r.get("testName", "?"), outcome, text))
             else:
                 skipped += 1
         continue
@@ -215,6 +222,10 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
         passed += n("passed")
         failed += n("failed") + n("error") + n("timeout") + n("aborted")
         skipped += max(n("total") - n("executed"), 0)
+for name, outcome, text in failures:
+    print(f"{outcome.upper()}: {name}")
+    for line in text.splitlines()[:25]:
+        print(f"    {line}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 }

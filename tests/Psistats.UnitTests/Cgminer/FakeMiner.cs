@@ -94,6 +94,12 @@ public sealed class FakeMiner : IAsyncDisposable
         {
             var buffer = new byte[4095];
             var length = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+            if (length == 0)
+            {
+                // The client closed before sending a command (its own timeout passed first, on a loaded machine).
+                return;
+            }
+
             Interlocked.Increment(ref _requests);
             using var request = JsonDocument.Parse(buffer.AsMemory(0, length));
             var command = request.RootElement.GetProperty("command").GetString()!;
