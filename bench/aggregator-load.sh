@@ -8,16 +8,17 @@
 #   1. builds the aggregator and bench/Psistats.LoadGen (Release), writes the aggregator's psistats.ini: the shipped file
 #      plus every built-in on (thresholds for the 13 Diskmonitor rules) and 100 user rules (psistats-loadgen rules);
 #      state_dir in the work directory, email off (the shipped default);
-#   2. bare (1/2): declares bench.bare, a twin of the aggregator's queue (same arguments, same binding), publishes into
+#   2. warm-up: step 3 once, untimed (a fresh node's first drain costs it up to twice the CPU per frame);
+#   3. bare (1/2): declares bench.bare, a twin of the aggregator's queue (same arguments, same binding), publishes into
 #      the exchange, with publisher confirms, the fleet's first round (one frame of every reporter of every host) and
 #      then FRAMES frames in the fleet's sending order; a consumer that only acks (RabbitMQ.Client 7.1.2, the
 #      aggregator's connection factory and prefetch, manual acks) drains it, timed over the FRAMES frames after the first
 #      round; the queue is deleted;
-#   3. idle: starts the aggregator (Release, the ini of step 1) with an empty queue, reads its RSS after SETTLE seconds
+#   4. idle: starts the aggregator (Release, the ini of step 1) with an empty queue, reads its RSS after SETTLE seconds
 #      (no host), stops it;
-#   4. aggregator: publishes the same frames into its queue, starts it, times the same FRAMES frames through /healthz
+#   5. aggregator: publishes the same frames into its queue, starts it, times the same FRAMES frames through /healthz
 #      frames_accepted (polled every 100 ms), reads its RSS after SETTLE seconds, stops it, deletes its queue;
-#   5. bare (2/2): step 2 again, so that the yardstick brackets the aggregator's run in time.
+#   6. bare (2/2): step 3 again, so that the yardstick brackets the aggregator's run in time.
 # Each drain runs with its queue the only one holding frames on the node.
 # Both timings also give the CPU each process (consumer, broker) spent per frame.
 # Prints one line per measure, the ratio aggregator/bare (goal >= 0.9) and a RESULT line. Exits 1 when something
@@ -30,11 +31,16 @@
 # Environment:
 #   HOSTS=10000 FRAMES=200000 measured frames (after the first round, about 9.9 frames per host)
 #   SETTLE=5                  seconds before reading an RSS
+#   BARE_ACK_BATCH=50         deliveries per basic.ack (multiple) of the bare consumer: 50 acks as the aggregator does
+#                             with its default prefetch 200 (AckBatcher: a quarter of the prefetch), 1 acks one by one
 #   PSISTATS_AMQP_PORT=5711   port of the private broker (it also uses PORT+10000 and PORT+20000)
 #   HTTP_PORT=18711           the aggregator's API port
 #   AGGREGATOR_ENV="VAR=v ..." extra environment for the aggregator only, e.g. DOTNET_gcServer=0
-#   PERF=1                    record the aggregator's drain with perf (perf record -g, JIT frames through
-#                             DOTNET_PerfMapEnabled=1) into BENCH_DIR/perf.data; perf report -i it
+#   BARE_ENV="VAR=v ..."      extra environment for the bare consumer only, e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
+#                             (the aggregator's own runtimeconfig setting)
+#   PERF=1                    record the aggregator's timed frames (after the first round) with perf record -g into
+#                             BENCH_DIR/perf.data (JIT frames named through DOTNET_PerfMapEnabled=1, with
+#                             DOTNET_EnableWriteXorExecute=0 so that perf sees the code); perf report -i it
 #   ARTIFACTS=DIR             a build made with dotnet build --artifacts-path DIR -c Release (default: build into
 #                             the work directory)
 #   BENCH_DIR=DIR             work directory (default a new /tmp/psistats-load.XXXXXX); kept, with the logs, the ini,
@@ -47,10 +53,12 @@ BROKER="$ROOT/scripts/broker.sh"
 HOSTS=${HOSTS:-10000}
 FRAMES=${FRAMES:-200000}
 SETTLE=${SETTLE:-5}
+BARE_ACK_BATCH=${BARE_ACK_BATCH:-50}
 PORT=${PSISTATS_AMQP_PORT:-5711}
 HTTP_PORT=${HTTP_PORT:-18711}
 GOAL=0.9
 AGGREGATOR_ENV=${AGGREGATOR_ENV:-}
+BARE_ENV=${BARE_ENV:-}
 PERF=${PERF:-0}
 BARE_QUEUE=bench.bare
 AGG_QUEUE=psistats.aggregator   # the shipped [aggregator] queue (empty: <prefix>.aggregator)
@@ -58,7 +66,7 @@ AGG_QUEUE=psistats.aggregator   # the shipped [aggregator] queue (empty: <prefix
 say() { echo "load: $*" || true; }
 die() { echo "load: ERROR: $*" >&2 || true; exit 1; }
 
-for v in HOSTS FRAMES SETTLE PORT HTTP_PORT; do
+for v in HOSTS FRAMES SETTLE PORT HTTP_PORT BARE_ACK_BATCH; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
 ((HOSTS >= 1 && HOSTS <= 99999)) || die "HOSTS must be from 1 to 99999"
@@ -114,7 +122,7 @@ fi
 AGGREGATOR_DLL="$ARTIFACTS/bin/Psistats.Aggregator/release/psistats-aggregator.dll"
 LOADGEN_DLL="$ARTIFACTS/bin/Psistats.LoadGen/release/psistats-loadgen.dll"
 for f in "$AGGREGATOR_DLL" "$LOADGEN_DLL"; do [[ -f $f ]] || die "missing $f (build with -c Release --artifacts-path $ARTIFACTS)"; done
-loadgen() { dotnet "$LOADGEN_DLL" "$@"; }
+loadgen() { dotnet "$LOADGEN_DLL" "$@" </dev/null; }
 
 # --- configuration: the shipped file, every built-in on, 100 user rules --------------------------
 INI="$BENCH_DIR/psistats.ini"
@@ -148,7 +156,7 @@ check_aggregator() {
 }
 start_aggregator() {
     local extra=$AGGREGATOR_ENV
-    ((PERF)) && extra+=" DOTNET_PerfMapEnabled=1"
+    ((PERF)) && extra+=" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0"
     # shellcheck disable=SC2086  # AGGREGATOR_ENV is a list of VAR=value words
     env $extra dotnet "$AGGREGATOR_DLL" --config "$INI" >>"$BENCH_DIR/aggregator.log" 2>&1 </dev/null &
     AGGREGATOR_PID=$!
@@ -203,8 +211,9 @@ bare_run() {
     loadgen declare --config "$INI" --queue "$BARE_QUEUE" >>"$BENCH_DIR/loadgen.log" 2>&1 ||
         { tail -n 5 "$BENCH_DIR/loadgen.log" >&2; die "cannot declare $BARE_QUEUE"; }
     publish_into "$BARE_QUEUE"
-    out=$(loadgen bare --config "$INI" --queue "$BARE_QUEUE" --skip "$FIRST" --count "$FRAMES" --cpu "bare=self,broker=$BEAM_PID" \
-        2>>"$BENCH_DIR/loadgen.log") || { tail -n 5 "$BENCH_DIR/loadgen.log" >&2; die "the bare consumer failed"; }
+    # shellcheck disable=SC2086  # BARE_ENV is a list of VAR=value words
+    out=$(env $BARE_ENV dotnet "$LOADGEN_DLL" bare --config "$INI" --queue "$BARE_QUEUE" --skip "$FIRST" --count "$FRAMES" --ack-batch "$BARE_ACK_BATCH" --cpu "bare=self,broker=$BEAM_PID" \
+        </dev/null 2>>"$BENCH_DIR/loadgen.log") || { tail -n 5 "$BENCH_DIR/loadgen.log" >&2; die "the bare consumer failed"; }
     echo "$out" >>"$BENCH_DIR/loadgen.log"
     loadgen delete --config "$INI" --queue "$BARE_QUEUE" >>"$BENCH_DIR/loadgen.log" 2>&1 || die "cannot delete $BARE_QUEUE"
     BARE_OUT=$out
@@ -212,6 +221,10 @@ bare_run() {
 
 # Each drain runs with its queue the only one bound and holding frames (a second full queue on the node slows the
 # node's deliveries by a quarter here): the bare consumer before and after the aggregator, the ratio against their mean.
+# A fresh node allocates the memory for a queue of FIRST + FRAMES frames during its first drain, and that drain costs it
+# up to twice the CPU per frame of the later ones (17 -> 39 us measured here): warm it up once, untimed.
+say "warm-up: one publish and drain through the bare consumer, not counted"
+bare_run
 say "bare consumer (1/2): publishing $FRAMES frames after a first round of $HOSTS hosts, draining"
 bare_run
 BARE1=$BARE_OUT
@@ -232,7 +245,13 @@ TOTAL=$((FIRST + FRAMES))
 start_aggregator
 PERF_PID=""
 if ((PERF)); then
-    perf record -F 499 -g -o "$BENCH_DIR/perf.data" -p "$AGGREGATOR_PID" >"$BENCH_DIR/perf.log" 2>&1 &
+    # From the end of the first round (first sight of every host is not the steady state) to the end of the drain.
+    (
+        until [[ $(curl -fsS --max-time 2 "$HEALTHZ" 2>/dev/null | sed -n 's/.*"frames_accepted":\([0-9]*\).*/\1/p') -ge $FIRST ]]; do
+            sleep 0.05
+        done
+        exec perf record -F 499 -g -o "$BENCH_DIR/perf.data" -p "$AGGREGATOR_PID"
+    ) >"$BENCH_DIR/perf.log" 2>&1 &
     PERF_PID=$!
 fi
 AGG=$(loadgen watch --healthz "$HEALTHZ" --skip "$FIRST" --count "$FRAMES" --samples "$BENCH_DIR/healthz-samples.txt" \
@@ -277,18 +296,18 @@ awk -v hosts="$HOSTS" -v frames="$FRAMES" -v first="$FIRST" -v rules="$RULES" \
     -v bbroker="$(field "$BARE1" cpu_broker_us_per_frame) $(field "$BARE2" cpu_broker_us_per_frame)" \
     -v acpu="$(field "$AGG" cpu_aggregator_us_per_frame)" -v abroker="$(field "$AGG" cpu_broker_us_per_frame)" \
     -v idle="$IDLE_RSS" -v idleanon="$IDLE_ANON" -v end="$END_RSS" -v endanon="$END_ANON" -v hwm="$END_HWM" \
-    -v goal="$GOAL" -v alerts="$ALERTS" -v threads="$THREADS" 'BEGIN {
+    -v goal="$GOAL" -v ackbatch="$BARE_ACK_BATCH" -v alerts="$ALERTS" -v threads="$THREADS" 'BEGIN {
     bare = (bare1 + bare2) / 2
     ratio = agg / bare
     per_host = (end - idle) * 1024 / hosts
     split(bcpu, bc, " "); split(bbroker, bb, " ")
-    printf "bare consumer (acks only):     %8d frames/s  (before %d, after %d; %d frames each; CPU per frame: consumer %.1f/%.1f us, broker %.1f/%.1f us)\n", bare, bare1, bare2, frames, bc[1], bc[2], bb[1], bb[2]
+    printf "bare consumer (acks only):     %8d frames/s  (%d deliveries per basic.ack; before %d, after %d; %d frames each; CPU per frame: consumer %.1f/%.1f us, broker %.1f/%.1f us)\n", bare, ackbatch, bare1, bare2, frames, bc[1], bc[2], bb[1], bb[2]
     printf "psistats-aggregator (%d rules): %6d frames/s  (%d frames in %.2f s; CPU per frame: aggregator %.1f us, broker %.1f us)\n", rules, agg, frames, as, acpu, abroker
     printf "ratio aggregator/bare:         %8.3f  (goal >= %.1f: %s)\n", ratio, goal, (ratio >= goal ? "met" : "MISSED")
     printf "aggregator RSS: %.1f MiB idle without hosts (anon %.1f), %.1f MiB with %d hosts (anon %.1f, peak %.1f), %d threads\n", idle / 1024, idleanon / 1024, end / 1024, hosts, endanon / 1024, hwm / 1024, threads
     printf "memory per host:               %8.1f KiB  ((RSS with hosts - RSS idle) / %d hosts; anon: %.1f KiB)\n", per_host / 1024, hosts, (endanon - idleanon) / hosts
     printf "pending or firing alerts: %d (the full disks and sick miners); first round %d frames (not timed)\n", alerts, first
-    printf "RESULT bare_fps=%d bare_before_fps=%d bare_after_fps=%d aggregator_fps=%d ratio=%.3f rss_idle_mib=%.1f rss_hosts_mib=%.1f kib_per_host=%.1f hosts=%d frames=%d aggregator_us_per_frame=%.1f aggregator_broker_us_per_frame=%.1f bare_us_per_frame=%.1f bare_broker_us_per_frame=%.1f\n", bare, bare1, bare2, agg, ratio, idle / 1024, end / 1024, per_host / 1024, hosts, frames, acpu, abroker, (bc[1] + bc[2]) / 2, (bb[1] + bb[2]) / 2
+    printf "RESULT bare_ack_batch=%d bare_fps=%d bare_before_fps=%d bare_after_fps=%d aggregator_fps=%d ratio=%.3f rss_idle_mib=%.1f rss_hosts_mib=%.1f kib_per_host=%.1f hosts=%d frames=%d aggregator_us_per_frame=%.1f aggregator_broker_us_per_frame=%.1f bare_us_per_frame=%.1f bare_broker_us_per_frame=%.1f\n", ackbatch, bare, bare1, bare2, agg, ratio, idle / 1024, end / 1024, per_host / 1024, hosts, frames, acpu, abroker, (bc[1] + bc[2]) / 2, (bb[1] + bb[2]) / 2
 }'
 echo "healthz: $health"
 echo "machine: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load average $(cut -d' ' -f1-3 /proc/loadavg); $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server 2>/dev/null || true)"

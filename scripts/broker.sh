@@ -64,8 +64,10 @@ node_env() {
     export RABBITMQ_PID_FILE="$PID_FILE"
     export RABBITMQ_PLUGINS_EXPAND_DIR="$BASE/plugins-expand"
     export ERL_CRASH_DUMP="$LOG_DIR/erl_crash.dump"
-    # Erlang distribution on loopback only (server and CLI).
-    export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+    # Erlang distribution on loopback only (server and CLI). No scheduler busy-waiting (+sbwt none, RabbitMQ's runtime
+    # tuning guide): this node shares a small machine with the programs it serves, and the schedulers' spinning took their
+    # CPU and made bench/aggregator-load.sh's numbers swing by half from one run to the next.
+    export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
     export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
     unset RABBITMQ_ENABLED_PLUGINS RABBITMQ_LOGS RABBITMQ_MNESIA_DIR RABBITMQ_ALLOW_INPUT \
         RABBITMQ_ENV_LOADED RABBITMQ_SCRIPTS_DIR CONF_ENV_FILE NOTIFY_SOCKET

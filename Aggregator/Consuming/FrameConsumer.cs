@@ -14,7 +14,9 @@ using RabbitMQ.Client.Events;
 namespace Psistats.Aggregator.Consuming;
 
 /// <summary>
-/// Consumes the aggregator's queue with manual acknowledgements and a prefetch (basic.qos).
+/// Consumes the aggregator's queue with manual acknowledgements and a prefetch (basic.qos); accepted frames are acknowledged
+/// in batches (<see cref="AckBatcher"/>: one <c>basic.ack</c> with <c>multiple = true</c> per quarter of the prefetch, or every
+/// 200 ms), each only after its effects are committed.
 /// A frame that is too large, not JSON, not an object or lacks hostname/reporter is nacked without
 /// requeue, so the broker dead-letters it to <c>[aggregator] dead_letter_exchange</c>; it is counted and
 /// logged (at most 20 log lines a minute, with running counts). Nothing from a frame can stop the consumer. A frame whose
@@ -75,8 +77,14 @@ public sealed class FrameConsumer(
         await Topology.DeclareAggregatorQueueAsync(channel, broker, options.Queue, stoppingToken).ConfigureAwait(false);
         await channel.BasicQosAsync(0, options.Prefetch, global: false, stoppingToken).ConfigureAwait(false);
 
+        // Deliveries are handled one at a time, in delivery-tag order (the client's default ConsumerDispatchConcurrency of 1):
+        // that is what lets one basic.ack with multiple = true settle a whole batch (AckBatcher).
+        using var acks = new AckBatcher(
+            (tag, multiple) => channel.BasicAckAsync(tag, multiple),
+            (tag, requeue) => channel.BasicNackAsync(tag, multiple: false, requeue),
+            AckBatcher.BatchSizeFor(options.Prefetch));
         var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery);
+        consumer.ReceivedAsync += (_, delivery) => HandleAsync(acks, delivery);
         await channel.BasicConsumeAsync(options.Queue.Name, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
             arguments: null, consumer, stoppingToken).ConfigureAwait(false);
 
@@ -86,7 +94,7 @@ public sealed class FrameConsumer(
         Log.Consuming(logger, options.Queue.Name, RoutingKeys.All(broker.Prefix), broker.ExchangeName, options.Prefetch, _url);
         try
         {
-            var reason = await closed.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            var reason = await WaitFlushingAsync(acks, closed.Task, stoppingToken).ConfigureAwait(false);
             stats.LastBrokerError = reason;
             Log.ConnectionLost(logger, reason);
         }
@@ -96,7 +104,47 @@ public sealed class FrameConsumer(
         }
     }
 
-    private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery)
+    /// <summary>
+    /// Until the channel or connection closes (returns why) or the service stops: flushes the pending acknowledgements every
+    /// <see cref="AckBatcher.FlushInterval"/>, and a last time when stopping, so that a clean stop leaves nothing to redeliver.
+    /// </summary>
+    private async Task<string> WaitFlushingAsync(AckBatcher acks, Task<string> closed, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(AckBatcher.FlushInterval, time);
+        try
+        {
+            while (!closed.IsCompleted)
+            {
+                var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(closed, tick).ConfigureAwait(false) == tick)
+                {
+                    await tick.ConfigureAwait(false); // throws when stopping
+                    await TryFlushAsync(acks).ConfigureAwait(false);
+                }
+            }
+
+            return await closed.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await TryFlushAsync(acks).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task TryFlushAsync(AckBatcher acks)
+    {
+        try
+        {
+            await acks.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The channel closed: the broker redelivers what was not acknowledged.
+        }
+    }
+
+    private async Task HandleAsync(AckBatcher acks, BasicDeliverEventArgs delivery)
     {
         var receivedAt = time.GetUtcNow();
         bool accepted;
@@ -143,11 +191,11 @@ public sealed class FrameConsumer(
         {
             if (accepted)
             {
-                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).ConfigureAwait(false);
+                await acks.AckAsync(delivery.DeliveryTag).ConfigureAwait(false);
             }
             else
             {
-                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue).ConfigureAwait(false);
+                await acks.NackAsync(delivery.DeliveryTag, requeue).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or ObjectDisposedException)

@@ -33,7 +33,11 @@ public sealed class AlertPipeline(
     /// <summary>How often old events are pruned beyond events_kept.</summary>
     public static readonly TimeSpan PrunePeriod = TimeSpan.FromMinutes(1);
 
+    /// <summary>A gap this long between two ticks (normally 1 s apart) is a stall of the aggregator itself (<see cref="BlindSpot"/>).</summary>
+    public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(5);
+
     private readonly Lock _tickLock = new();
+    private readonly BlindSpot _blind = new(options.DownAfter, StallAfter);
     private DateTimeOffset _lastHostSave = DateTimeOffset.MinValue;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
@@ -54,6 +58,15 @@ public sealed class AlertPipeline(
 
         var alerts = store.LoadAlerts();
         var ended = engine.Restore(alerts);
+        if (alerts.FirstOrDefault(a => a.Key.Rule == BlindSpot.Rule && a.Key.Host == BlindSpot.Host) is { } blind)
+        {
+            // Fired before the restart: resolved once the consumer is back.
+            lock (_tickLock)
+            {
+                _blind.RestoreFiring(blind.FiringSince ?? startedAt);
+            }
+        }
+
         if (ended.Count > 0)
         {
             Commit([], ended, startedAt);
@@ -95,12 +108,22 @@ public sealed class AlertPipeline(
         }
     }
 
-    /// <summary>The periodic work at <paramref name="now"/>: DOWN hosts, stale reporters, saving hosts, pruning events.</summary>
-    public void Tick(DateTimeOffset now)
+    /// <summary>
+    /// The periodic work at <paramref name="now"/>: DOWN hosts (not while the aggregator is blind, see <see cref="BlindSpot"/>:
+    /// <paramref name="consuming"/> false, or a stall), stale reporters, saving hosts, pruning events.
+    /// </summary>
+    public void Tick(DateTimeOffset now, bool consuming)
     {
         lock (_tickLock)
         {
-            var downs = hosts.CheckDown(now);
+            var step = _blind.Observe(now, consuming);
+            if (step.RebaseFrom is { } from)
+            {
+                hosts.Rebase(from);
+            }
+
+            LogBlindness(step);
+            var downs = step.CheckDown ? hosts.CheckDown(now) : [];
             var transitions = new List<AlertTransition>();
             foreach (var down in downs)
             {
@@ -108,9 +131,16 @@ public sealed class AlertPipeline(
             }
 
             transitions.AddRange(engine.Tick(now));
+            var blind = BlindTransitions(step, now);
+            transitions.AddRange(blind);
             if (downs.Count > 0 || transitions.Count > 0)
             {
                 Commit(downs, transitions, now);
+            }
+
+            foreach (var t in blind)
+            {
+                engine.RecordExternal(t);
             }
 
             if (now - _lastHostSave >= HostSavePeriod)
@@ -133,6 +163,64 @@ public sealed class AlertPipeline(
                 }
             }
         }
+    }
+
+    private void LogBlindness(BlindSpotStep step)
+    {
+        if (step.Began)
+        {
+            PipelineLog.BlindBegan(logger);
+        }
+        else if (step.Ended)
+        {
+            PipelineLog.BlindEnded(logger, Math.Round(step.BlindFor.TotalSeconds, 1));
+        }
+        else if (step.Stall is { } stall)
+        {
+            PipelineLog.Stalled(logger, Math.Round(stall.TotalSeconds, 1));
+        }
+    }
+
+    /// <summary>The <see cref="BlindSpot.Rule"/> alert's firing or resolve, unless the rule is switched off.</summary>
+    private List<AlertTransition> BlindTransitions(BlindSpotStep step, DateTimeOffset now)
+    {
+        var rule = rules.Find(BlindSpot.Rule);
+        if (rule is not { Active: true } || (!step.Fire && step.Resolve is null))
+        {
+            return [];
+        }
+
+        var key = new AlertKey(BlindSpot.Rule, BlindSpot.Host, "");
+        var threshold = $"> down_after {options.DownAfter.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s";
+        var value = $"{Math.Round(step.BlindFor.TotalSeconds):0} s";
+        if (step.Fire)
+        {
+            var message = $"the aggregator has not been consuming from the broker for {value}: no host can be declared DOWN until it is back";
+            return
+            [
+                new AlertTransition
+                {
+                    Key = key, Severity = rule.Severity, Kind = TransitionKinds.Firing, At = now, Value = value, Threshold = threshold,
+                    Message = message, FiringSince = now,
+                    Alert = new ActiveAlert
+                    {
+                        Key = key, Severity = rule.Severity, State = AlertState.Firing, PendingSince = now, FiringSince = now,
+                        Value = value, Threshold = threshold, Summary = message, Matches = 1, LastMatch = now,
+                    },
+                },
+            ];
+        }
+
+        var since = step.Resolve!.Value;
+        return
+        [
+            new AlertTransition
+            {
+                Key = key, Severity = rule.Severity, Kind = TransitionKinds.Resolved, At = now, Value = value, Threshold = threshold,
+                Message = $"the aggregator is consuming from the broker again (after {value} without)", FiringSince = since,
+                Duration = now - since,
+            },
+        ];
     }
 
     private void Commit(IReadOnlyList<HostEvent> hostEvents, IReadOnlyList<AlertTransition> transitions, DateTimeOffset now)

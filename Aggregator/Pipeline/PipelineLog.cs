@@ -19,4 +19,13 @@ internal static partial class PipelineLog
 
     [LoggerMessage(404, LogLevel.Information, "Pruned {Count} events beyond events_kept {Kept}")]
     public static partial void Pruned(ILogger logger, int count, int kept);
+
+    [LoggerMessage(405, LogLevel.Warning, "Not consuming from the broker: host DOWN detection paused until frames can arrive again")]
+    public static partial void BlindBegan(ILogger logger);
+
+    [LoggerMessage(406, LogLevel.Information, "Consuming again after {Seconds} s without: every host's silence is counted from now")]
+    public static partial void BlindEnded(ILogger logger, double seconds);
+
+    [LoggerMessage(407, LogLevel.Warning, "The aggregator did not run for {Seconds} s (machine starved, suspended or process paused): every host's silence is counted from now")]
+    public static partial void Stalled(ILogger logger, double seconds);
 }

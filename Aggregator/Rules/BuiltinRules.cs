@@ -68,6 +68,11 @@ internal static partial class BuiltinRules
             },
             new()
             {
+                Name = "aggregator_blind", Kind = RuleKinds.External, Severity = "error",
+                Description = "The aggregator has not been consuming from the broker for longer than [aggregator] down_after: host DOWN detection is paused meanwhile (one alert instead of one host_down per host).",
+            },
+            new()
+            {
                 Name = "remediation_max_reboots", Kind = RuleKinds.External, Severity = "critical",
                 Description = "A miner needed more than [miner:NAME] max_reboots automatic reboots in 24 h: no more are made, a person is needed.",
             },

@@ -1,15 +1,18 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Psistats.Aggregator.Consuming;
 using Psistats.Aggregator.Pipeline;
 
 namespace Psistats.Aggregator.State;
 
 /// <summary>
 /// Runs <see cref="AlertPipeline.Tick"/> every second on the aggregator's clock: which hosts have been silent longer than
-/// down_after, which reporters are stale, the batched host save and event pruning.
+/// down_after (not while the consumer is not consuming, see <see cref="BlindSpot"/>), which reporters are stale, the batched
+/// host save and event pruning.
 /// </summary>
-public sealed class DownDetector(AlertPipeline pipeline, TimeProvider time, ILogger<DownDetector> logger) : BackgroundService
+public sealed class DownDetector(AlertPipeline pipeline, ConsumerStats consumer, TimeProvider time, ILogger<DownDetector> logger)
+    : BackgroundService
 {
     /// <summary>How often hosts are checked.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -24,7 +27,7 @@ public sealed class DownDetector(AlertPipeline pipeline, TimeProvider time, ILog
             {
                 try
                 {
-                    pipeline.Tick(time.GetUtcNow());
+                    pipeline.Tick(time.GetUtcNow(), consumer.Connected);
                 }
                 catch (SqliteException ex)
                 {

@@ -92,7 +92,29 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         }
     }
 
-    /// <summary>Declares DOWN every up host silent for longer than down_after at <paramref name="now"/>; returns the new DOWN events.</summary>
+    /// <summary>
+    /// After a time the aggregator could not see (not consuming from the broker, or not running at all), times every UP host's
+    /// silence from <paramref name="from"/> at the earliest: a host gets a whole down_after from the moment frames can arrive
+    /// again before it is declared DOWN. Last-seen times are unchanged.
+    /// </summary>
+    public void Rebase(DateTimeOffset from)
+    {
+        lock (_lock)
+        {
+            foreach (var host in _hosts.Values)
+            {
+                if (host.DownSince is null && host.SilenceFrom < from)
+                {
+                    host.SilenceFrom = from;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Declares DOWN every up host silent for longer than down_after at <paramref name="now"/> (silence counted from its last
+    /// frame, or from the last <see cref="Rebase"/> when later); returns the new DOWN events.
+    /// </summary>
     public IReadOnlyList<HostEvent> CheckDown(DateTimeOffset now)
     {
         var raised = new List<HostEvent>();
@@ -100,7 +122,7 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         {
             foreach (var host in _hosts.Values)
             {
-                if (host.DownSince is null && now - host.LastSeen > options.DownAfter)
+                if (host.DownSince is null && now - (host.LastSeen > host.SilenceFrom ? host.LastSeen : host.SilenceFrom) > options.DownAfter)
                 {
                     host.DownSince = now;
                     _dirty.Add(host.Name);
@@ -200,6 +222,9 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         public DateTimeOffset LastSeen { get; set; } = firstSeen;
 
         public DateTimeOffset? DownSince { get; set; }
+
+        /// <summary>Silence is not counted before this time (see <see cref="Rebase"/>).</summary>
+        public DateTimeOffset SilenceFrom { get; set; } = DateTimeOffset.MinValue;
 
         public Dictionary<string, ReporterRecord> Reporters { get; } = new(StringComparer.Ordinal);
     }

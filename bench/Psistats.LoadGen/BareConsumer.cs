@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Psistats.Aggregator.Configuration;
+using Psistats.Aggregator.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -8,16 +9,17 @@ namespace Psistats.LoadGen;
 
 /// <summary>
 /// The yardstick: a consumer that only acknowledges, set up as the aggregator's <c>FrameConsumer</c> is (RabbitMQ.Client,
-/// a connection from the same factory, basic.qos with the aggregator's prefetch, manual acks one by one from an
-/// <see cref="AsyncEventingBasicConsumer"/>). It times the frames after the first <c>skip</c>: from the ack of frame
-/// <c>skip</c> to the ack of frame <c>skip + count</c>.
+/// a connection from the same factory, basic.qos with the aggregator's prefetch, manual acks from an
+/// <see cref="AsyncEventingBasicConsumer"/>): one by one (<c>ackBatch</c> 1), or batched as the aggregator batches them
+/// (<see cref="AckBatcher"/>, one <c>basic.ack</c> with <c>multiple</c> per <c>ackBatch</c> deliveries). It times the frames after
+/// the first <c>skip</c>: from the handling of frame <c>skip</c> to the handling of frame <c>skip + count</c>.
 /// </summary>
 internal static class BareConsumer
 {
     /// <summary>Runs the command; prints <c>bare frames=M seconds=S frames_per_s=R</c> and the CPU of the <paramref name="cpu"/> processes over those frames.</summary>
     /// <exception cref="TimeoutException">No delivery for <paramref name="idle"/>.</exception>
-    public static async Task RunAsync(AggregatorOptions options, string queue, long skip, long count, TimeSpan idle, CpuMeter cpu,
-        CancellationToken cancellationToken)
+    public static async Task RunAsync(AggregatorOptions options, string queue, long skip, long count, int ackBatch, TimeSpan idle,
+        CpuMeter cpu, CancellationToken cancellationToken)
     {
         await using var connection = await Broker.ConnectAsync(options, "psistats-loadgen-bare", cancellationToken).ConfigureAwait(false);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -29,6 +31,10 @@ internal static class BareConsumer
         var cpuEnd = Array.Empty<TimeSpan>();
         var done = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         long received = 0;
+        using var acks = new AckBatcher(
+            (tag, multiple) => channel.BasicAckAsync(tag, multiple),
+            (tag, requeue) => channel.BasicNackAsync(tag, multiple: false, requeue),
+            ackBatch);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
@@ -38,7 +44,7 @@ internal static class BareConsumer
                 clock.Start();
             }
 
-            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).ConfigureAwait(false);
+            await acks.AckAsync(delivery.DeliveryTag).ConfigureAwait(false);
             if (n == skip)
             {
                 started = clock.Elapsed;
@@ -70,6 +76,6 @@ internal static class BareConsumer
 
         var seconds = (await done.Task.ConfigureAwait(false) - started).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bare skipped={skip} frames={count} seconds={seconds:F3} frames_per_s={count / seconds:F0}") + cpu.Report(cpuStart, cpuEnd, count));
+            $"bare ack_batch={ackBatch} skipped={skip} frames={count} seconds={seconds:F3} frames_per_s={count / seconds:F0}") + cpu.Report(cpuStart, cpuEnd, count));
     }
 }

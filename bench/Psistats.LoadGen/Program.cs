@@ -11,8 +11,9 @@ const string Usage = """
       publish --config INI [--hosts 10000] [--frames 200000]
                                                publish one frame of every reporter of every host (host00001..), then
                                                FRAMES frames in the fleet's sending order; with publisher confirms
-      bare    --config INI --queue NAME --skip W --count M [--idle 60] [--cpu bare=self,NAME=PID...]
-                                               consume NAME with manual acks and the aggregator's prefetch, acking only;
+      bare    --config INI --queue NAME --skip W --count M [--ack-batch 1] [--idle 60] [--cpu bare=self,NAME=PID...]
+                                               consume NAME with manual acks and the aggregator's prefetch, acking only
+                                               (one by one, or one basic.ack multiple per --ack-batch deliveries);
                                                time the M frames after the first W
       watch   --healthz URL --skip W --count M [--idle 120] [--samples FILE] [--cpu NAME=PID,...]
                                                time the aggregator's frames_accepted from W to W+M
@@ -79,10 +80,11 @@ try
             var queue = options.Text("queue");
             var skip = options.Number("skip", null, 1, long.MaxValue / 2);
             var count = options.Number("count", null, 1, long.MaxValue / 2);
+            var ackBatch = (int)options.Number("ack-batch", 1, 1, config.Prefetch);
             var idle = TimeSpan.FromSeconds(options.Number("idle", 60, 1, 3600));
             var cpu = CpuMeter.Parse(options.Text("cpu", "bare=self"));
             options.CheckAllUsed();
-            await BareConsumer.RunAsync(config, queue, skip, count, idle, cpu, stop.Token);
+            await BareConsumer.RunAsync(config, queue, skip, count, ackBatch, idle, cpu, stop.Token);
             break;
         }
 

@@ -57,6 +57,27 @@ public sealed class SmtpServer : IDisposable
     /// <summary>The TCP port on 127.0.0.1.</summary>
     public int Port { get; }
 
+    /// <summary>
+    /// The aggregator's <c>[email]</c> (this server, ops@example.test) and <c>[notifications]</c> sections for a test: quick
+    /// retries (0.5 s, at most 1 s), the given digest and repeat intervals in seconds.
+    /// </summary>
+    public string AggregatorIni(double digestInterval = 60, double repeatInterval = 14400) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture, $"""
+        [email]
+        enabled = yes
+        smtp_host = 127.0.0.1
+        smtp_port = {Port}
+        from = psistats@example.test
+        to = ops@example.test
+        digest_interval = {digestInterval}
+        timeout = 5
+        [notifications]
+        repeat_interval = {repeatInterval}
+        retry_initial = 0.5
+        retry_max = 1
+
+        """);
+
     /// <summary>The Maildir messages are stored in.</summary>
     public string Maildir => _dir.File("Maildir");
 

@@ -14,19 +14,7 @@ public sealed class AlertingTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(40);
 
-    private static string Ini(SmtpServer smtp, double repeatSeconds, string extra = "") => $"""
-        [email]
-        enabled = yes
-        smtp_host = 127.0.0.1
-        smtp_port = {smtp.Port}
-        from = psistats@example.test
-        to = ops@example.test
-        digest_interval = 3
-        timeout = 5
-        [notifications]
-        repeat_interval = {repeatSeconds}
-        retry_initial = 0.5
-        retry_max = 1
+    private static string Ini(SmtpServer smtp, double repeatSeconds, string extra = "") => smtp.AggregatorIni(digestInterval: 3, repeatSeconds) + $"""
         [rule:cpu_busy]
         description = A web server's CPU is saturated
         hosts = web*

@@ -253,21 +253,7 @@ public sealed class RemediationTests
             var first = simulators[miners[0]];
             var sshd = ThrowawaySshd.StartNew(first.ApiPort, first.ControlPort);
             var knownHostsFile = knownHosts?.Invoke(sshd) ?? sshd.KnownHostsFile;
-            var ini = new StringBuilder($"""
-                [email]
-                enabled = yes
-                smtp_host = 127.0.0.1
-                smtp_port = {smtp.Port}
-                from = psistats@example.test
-                to = ops@example.test
-                digest_interval = 2
-                timeout = 5
-                [notifications]
-                repeat_interval = 3600
-                retry_initial = 0.5
-                retry_max = 1
-
-                """);
+            var ini = new StringBuilder(smtp.AggregatorIni(digestInterval: 2, repeatInterval: 3600));
             foreach (var name in miners)
             {
                 ini.Append($"""

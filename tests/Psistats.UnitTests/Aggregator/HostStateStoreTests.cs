@@ -87,6 +87,31 @@ public sealed class HostStateStoreTests
     }
 
     [Fact]
+    public void After_a_rebase_silence_counts_from_it_and_last_seen_is_unchanged()
+    {
+        var (store, _) = NewStore(downAfter: 30);
+        store.Apply(Cpu("web01", 1), T0);
+        store.Apply(Cpu("db01", 1), T0);
+        Assert.Equal(2, store.CheckDown(T0.AddSeconds(31)).Count);
+        store.Apply(Cpu("db01", 1), T0.AddSeconds(40)); // db01 UP again
+        store.Apply(Cpu("app01", 1), T0.AddSeconds(50));
+
+        // The aggregator was blind from 60 s to 100 s: app01 (last frame 50 s) and db01 (40 s) are not DOWN at 100 s.
+        store.Rebase(T0.AddSeconds(100));
+        Assert.Empty(store.CheckDown(T0.AddSeconds(100)));
+        Assert.Empty(store.CheckDown(T0.AddSeconds(130)));
+        store.Apply(Cpu("app01", 1), T0.AddSeconds(120));
+
+        var down = Assert.Single(store.CheckDown(T0.AddSeconds(131)));
+        Assert.Equal("db01", down.Host);
+        Assert.Contains("no frame for 1 min 31 s", down.Message, StringComparison.Ordinal); // from its real last frame
+        Assert.Equal(T0.AddSeconds(40), store.Host("db01", T0.AddSeconds(131))!.LastSeen);
+        Assert.Equal("down", store.Host("web01", T0.AddSeconds(131))!.State); // DOWN before the rebase: stays DOWN
+        Assert.Equal(T0.AddSeconds(31), store.Host("web01", T0.AddSeconds(131))!.DownSince);
+        Assert.Single(store.CheckDown(T0.AddSeconds(151))); // app01, 30 s after its frame at 120 s
+    }
+
+    [Fact]
     public void Reporters_go_stale_after_stale_factor_intervals()
     {
         var (store, _) = NewStore();

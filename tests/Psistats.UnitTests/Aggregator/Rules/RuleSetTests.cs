@@ -17,7 +17,7 @@ public sealed class RuleSetTests
 
         Assert.Equal(
             [
-                "host_down", "remediation_max_reboots", "remediation_fleet_guard", "reporter_stale", "cointerra_asic_status", "cointerra_rejected", "cointerra_enabled", "cointerra_api",
+                "host_down", "aggregator_blind", "remediation_max_reboots", "remediation_fleet_guard", "reporter_stale", "cointerra_asic_status", "cointerra_rejected", "cointerra_enabled", "cointerra_api",
                 "cointerra_dies_lost", "cointerra_core_temp", "cointerra_ambient", "cointerra_core_hot",
                 "disk_io_tps", "disk_io_r_s", "disk_io_w_s", "disk_io_rkb_s", "disk_io_wkb_s", "disk_io_rrqm_s", "disk_io_wrqm_s",
                 "disk_io_r_await", "disk_io_w_await", "disk_io_rareq_sz", "disk_io_wareq_sz", "disk_io_aqu_sz", "disk_io_util",
