@@ -151,12 +151,17 @@ public sealed class FrameConsumer(
         var requeue = false;
         try
         {
-            // The body is only valid inside this handler: TryParse copies what it keeps (JsonElement.Clone).
-            var rejection = FrameEnvelope.TryParse(delivery.Body, options.MaxFrameBytes, out var frame, out var detail);
+            // The body is only valid inside this handler, and so is the frame read in place from it: whatever keeps part of a
+            // frame copies it (the host state its bytes, the remediation a JsonElement.Clone).
+            var rejection = FrameEnvelope.TryParseInPlace(delivery.Body, options.MaxFrameBytes, out var parsed, out var detail);
             accepted = rejection == FrameRejection.None;
             if (accepted)
             {
-                pipeline.OnFrame(frame!, receivedAt);
+                using (parsed)
+                {
+                    pipeline.OnFrame(parsed!.Envelope, receivedAt);
+                }
+
                 stats.CountAccepted();
             }
             else

@@ -43,7 +43,8 @@ public sealed class AlertPipeline(
 
     /// <summary>
     /// Raised after each frame's verdict is committed (the remediation watch counts cgminer error polls from it). Handlers run on
-    /// the consumer's path and must be quick.
+    /// the consumer's path and must be quick. The frame's body may be valid only during the call
+    /// (<see cref="FrameEnvelope.TryParseInPlace"/>): a handler that keeps part of it copies it.
     /// </summary>
     public event Action<FrameEnvelope, FrameVerdict, DateTimeOffset>? Evaluated;
 
@@ -167,7 +168,11 @@ public sealed class AlertPipeline(
 
     private void LogBlindness(BlindSpotStep step)
     {
-        if (step.Began)
+        if (step.Startup && step.BlindFor < options.DownAfter)
+        {
+            // Not consuming yet because the first connection is being made: not news.
+        }
+        else if (step.Began)
         {
             PipelineLog.BlindBegan(logger);
         }

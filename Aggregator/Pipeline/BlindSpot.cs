@@ -26,6 +26,7 @@ public sealed class BlindSpot(TimeSpan downAfter, TimeSpan stallAfter)
     private DateTimeOffset? _lastTick;
     private DateTimeOffset? _blindSince;
     private DateTimeOffset? _firingSince;
+    private bool _consumedOnce;
 
     /// <summary>Since when the aggregator has been blind, or null while it sees.</summary>
     public DateTimeOffset? BlindSince => _blindSince;
@@ -51,16 +52,18 @@ public sealed class BlindSpot(TimeSpan downAfter, TimeSpan stallAfter)
                 _firingSince = now;
             }
 
-            return new BlindSpotStep { CheckDown = false, Began = began, Fire = fire, BlindFor = now - since };
+            return new BlindSpotStep { CheckDown = false, Began = began, Fire = fire, BlindFor = now - since, Startup = !_consumedOnce };
         }
 
+        var startup = !_consumedOnce;
+        _consumedOnce = true;
         if (_blindSince is not null || _firingSince is not null)
         {
             var blindFor = _blindSince is { } start ? now - start : TimeSpan.Zero;
             var resolve = _firingSince;
             _blindSince = null;
             _firingSince = null;
-            return new BlindSpotStep { CheckDown = false, RebaseFrom = now, Ended = true, BlindFor = blindFor, Resolve = resolve };
+            return new BlindSpotStep { CheckDown = false, RebaseFrom = now, Ended = true, BlindFor = blindFor, Resolve = resolve, Startup = startup };
         }
 
         if (stall is { } gap)
@@ -89,6 +92,9 @@ public sealed record BlindSpotStep
 
     /// <summary>How long the aggregator has been (or was) blind.</summary>
     public TimeSpan BlindFor { get; init; }
+
+    /// <summary>The consumer has not consumed yet since the aggregator started (the first connection is being made).</summary>
+    public bool Startup { get; init; }
 
     /// <summary>The gap before this tick when the aggregator itself stalled (it did not run), else null.</summary>
     public TimeSpan? Stall { get; init; }

@@ -181,7 +181,7 @@ public sealed class MinerWatch
                 miner.PollInterval = frame.Interval is > 0 and < 86400 ? TimeSpan.FromSeconds(frame.Interval.Value) : DefaultPollInterval;
                 if (kind == PollKind.Clean)
                 {
-                    miner.LastGood = frame.Body;
+                    miner.LastGood = frame.Body.Clone(); // the frame's body lives only as long as its delivery
                     miner.LastGoodAt = receivedAt;
                 }
 
@@ -528,7 +528,7 @@ public sealed class MinerWatch
     private void OnError(MinerState miner, FrameEnvelope frame, IReadOnlyList<string> errors, DateTimeOffset at, List<AlertTransition> raised)
     {
         miner.ErrorCount++;
-        miner.ErrorPolls.Add(new ErrorPoll(at, errors, frame.Body));
+        miner.ErrorPolls.Add(new ErrorPoll(at, errors, frame.Body.Clone()));
         if (miner.ErrorPolls.Count > KeptErrorPolls)
         {
             miner.ErrorPolls.RemoveAt(0);

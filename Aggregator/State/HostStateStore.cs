@@ -48,7 +48,13 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
                 host.LastSeen = receivedAt;
             }
 
-            host.Reporters[frame.Reporter] = new ReporterRecord(frame, receivedAt);
+            if (!host.Reporters.TryGetValue(frame.Reporter, out var record))
+            {
+                record = new ReporterRecord();
+                host.Reporters[frame.Reporter] = record;
+            }
+
+            record.Store(frame, receivedAt);
             _dirty.Add(host.Name);
         }
 
@@ -165,7 +171,8 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         var reporters = new SortedDictionary<string, ReporterSnapshot>(StringComparer.Ordinal);
         foreach (var (name, record) in host.Reporters.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            foreach (var property in record.Frame.Body.EnumerateObject())
+            using var document = JsonDocument.Parse(record.Json.AsMemory(0, record.Length));
+            foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (!EnvelopeFields.Contains(property.Name))
                 {
@@ -174,7 +181,7 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
             }
 
             var age = now - record.ReceivedAt;
-            var interval = record.Frame.Interval;
+            var interval = record.Interval;
             var staleAfter = interval is > 0 ? TimeSpan.FromSeconds(interval.Value * options.StaleFactor) : options.DownAfter;
             reporters[name] = new ReporterSnapshot
             {
@@ -182,10 +189,10 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
                 AgeSeconds = Math.Round(Math.Max(0, age.TotalSeconds), 3),
                 Interval = interval,
                 Stale = age > staleAfter,
-                ClockOffsetSeconds = record.Frame.Timestamp is { } ts
+                ClockOffsetSeconds = record.Timestamp is { } ts
                     ? Math.Round(record.ReceivedAt.ToUnixTimeMilliseconds() / 1000.0 - ts, 3)
                     : null,
-                Frame = JsonSerializer.SerializeToNode(record.Frame.Body)!,
+                Frame = JsonSerializer.SerializeToNode(document.RootElement)!,
             };
         }
 
@@ -229,5 +236,36 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         public Dictionary<string, ReporterRecord> Reporters { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed record ReporterRecord(FrameEnvelope Frame, DateTimeOffset ReceivedAt);
+    /// <summary>
+    /// A reporter's last frame, kept as its UTF-8 JSON in a buffer reused from frame to frame (parsed again only when served):
+    /// in the steady state a frame allocates nothing here, and what is kept holds no object references for the GC to trace.
+    /// </summary>
+    private sealed class ReporterRecord
+    {
+        public byte[] Json { get; private set; } = [];
+
+        public int Length { get; private set; }
+
+        public DateTimeOffset ReceivedAt { get; private set; }
+
+        public double? Timestamp { get; private set; }
+
+        public double? Interval { get; private set; }
+
+        public void Store(FrameEnvelope frame, DateTimeOffset receivedAt)
+        {
+            var utf8 = frame.Utf8.IsEmpty ? JsonSerializer.SerializeToUtf8Bytes(frame.Body) : frame.Utf8.Span;
+            // A buffer is reused while the frame fits and does not waste more than half of it; else sized with a quarter spare.
+            if (utf8.Length > Json.Length || utf8.Length < Json.Length / 2)
+            {
+                Json = new byte[utf8.Length + (utf8.Length / 4)];
+            }
+
+            utf8.CopyTo(Json);
+            Length = utf8.Length;
+            ReceivedAt = receivedAt;
+            Timestamp = frame.Timestamp;
+            Interval = frame.Interval;
+        }
+    }
 }

@@ -38,6 +38,12 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
     /// <summary>Longest hostname or reporter accepted, characters.</summary>
     public const int MaxNameLength = 255;
 
+    /// <summary>
+    /// The UTF-8 JSON <see cref="Body"/> was parsed from, when the envelope comes from <see cref="TryParseInPlace"/> (valid as
+    /// long as <see cref="Body"/> is); empty otherwise.
+    /// </summary>
+    public ReadOnlyMemory<byte> Utf8 { get; init; }
+
     /// <summary>Parses and checks a received body.</summary>
     /// <param name="body">The AMQP message body (UTF-8 JSON).</param>
     /// <param name="maxBytes">Size limit in bytes.</param>
@@ -47,6 +53,35 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
     public static FrameRejection TryParse(ReadOnlyMemory<byte> body, int maxBytes, out FrameEnvelope? envelope, out string? detail)
     {
         envelope = null;
+        var rejection = TryParseInPlace(body, maxBytes, out var parsed, out detail);
+        if (parsed is not null)
+        {
+            using (parsed)
+            {
+                var e = parsed.Envelope;
+                envelope = new FrameEnvelope(e.Hostname, e.Reporter, e.Timestamp, e.Interval, e.Body.Clone());
+            }
+        }
+
+        return rejection;
+    }
+
+    /// <summary>
+    /// Parses and checks a received body without copying it: the accepted frame's <see cref="Body"/> is read from
+    /// <paramref name="body"/> through a pooled <see cref="JsonDocument"/>, and both stay valid only until the
+    /// <see cref="ParsedFrame"/> is disposed (and only while <paramref name="body"/> is, e.g. inside the consumer's delivery
+    /// handler). Whoever keeps part of the frame longer copies it (<see cref="JsonElement.Clone"/>, or the bytes of
+    /// <see cref="Utf8"/>). Nothing of a frame outlives its delivery unless asked, so a busy consumer allocates almost
+    /// nothing that survives a gen0 collection.
+    /// </summary>
+    /// <param name="body">The AMQP message body (UTF-8 JSON).</param>
+    /// <param name="maxBytes">Size limit in bytes.</param>
+    /// <param name="parsed">The frame when accepted; dispose it when done.</param>
+    /// <param name="detail">A short human-readable reason when rejected.</param>
+    /// <returns><see cref="FrameRejection.None"/> when accepted, else why not.</returns>
+    public static FrameRejection TryParseInPlace(ReadOnlyMemory<byte> body, int maxBytes, out ParsedFrame? parsed, out string? detail)
+    {
+        parsed = null;
         detail = null;
         if (body.Length > maxBytes)
         {
@@ -65,7 +100,8 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
             return FrameRejection.InvalidJson;
         }
 
-        using (document)
+        var keep = false;
+        try
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -88,8 +124,17 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
                 return FrameRejection.MissingReporter;
             }
 
-            envelope = new FrameEnvelope(hostname, reporter, Number(root, "timestamp"), Number(root, "interval"), root.Clone());
+            var envelope = new FrameEnvelope(hostname, reporter, Number(root, "timestamp"), Number(root, "interval"), root) { Utf8 = body };
+            parsed = new ParsedFrame(envelope, document);
+            keep = true;
             return FrameRejection.None;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                document.Dispose();
+            }
         }
     }
 
@@ -103,4 +148,25 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)
             ? number
             : null;
+}
+
+/// <summary>
+/// An accepted frame read in place (<see cref="FrameEnvelope.TryParseInPlace"/>): <see cref="Envelope"/> is valid until
+/// this is disposed, which returns the document's pooled buffers.
+/// </summary>
+public sealed class ParsedFrame : IDisposable
+{
+    private readonly JsonDocument _document;
+
+    internal ParsedFrame(FrameEnvelope envelope, JsonDocument document)
+    {
+        Envelope = envelope;
+        _document = document;
+    }
+
+    /// <summary>The frame; its <see cref="FrameEnvelope.Body"/> and <see cref="FrameEnvelope.Utf8"/> are valid until <see cref="Dispose"/>.</summary>
+    public FrameEnvelope Envelope { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _document.Dispose();
 }

@@ -60,6 +60,21 @@ public sealed class BlindSpotTests
     }
 
     [Fact]
+    public void Blindness_before_the_first_connection_is_startup_and_later_blindness_is_not()
+    {
+        var spot = Spot();
+        Assert.True(spot.Observe(At(0), consuming: false).Startup);
+        var connected = spot.Observe(At(1), consuming: true);
+        Assert.True(connected.Ended);
+        Assert.True(connected.Startup);
+
+        var lost = spot.Observe(At(2), consuming: false);
+        Assert.True(lost.Began);
+        Assert.False(lost.Startup);
+        Assert.False(spot.Observe(At(3), consuming: true).Startup);
+    }
+
+    [Fact]
     public void A_short_disconnection_rebases_without_an_alert()
     {
         var spot = Spot();

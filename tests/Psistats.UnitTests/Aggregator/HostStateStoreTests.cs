@@ -87,6 +87,38 @@ public sealed class HostStateStoreTests
     }
 
     [Fact]
+    public void A_frame_read_in_place_is_copied_so_the_host_keeps_its_values_after_the_delivery_is_gone()
+    {
+        var (store, _) = NewStore();
+        var first = Encoding.UTF8.GetBytes("""{"hostname":"web01","reporter":"cpu","timestamp":100,"interval":2,"cpu":12.5,"cpu_cores":[12.5]}""");
+        Assert.Equal(FrameRejection.None, FrameEnvelope.TryParseInPlace(first, 65536, out var parsed, out _));
+        using (parsed)
+        {
+            store.Apply(parsed!.Envelope, T0);
+        }
+
+        Array.Fill(first, (byte)' '); // the client reuses the delivery's buffer
+        var host = store.Host("web01", T0.AddSeconds(1))!;
+        Assert.Equal(12.5, host.Values["cpu"]!.GetValue<double>());
+        Assert.Equal(2, host.Reporters["cpu"].Interval);
+        Assert.Equal(T0.ToUnixTimeSeconds() - 100.0, host.Reporters["cpu"].ClockOffsetSeconds);
+
+        // A longer, then a much shorter frame of the same reporter: each served whole, nothing of the one before left over.
+        var longer = Encoding.UTF8.GetBytes($$"""{"hostname":"web01","reporter":"cpu","cpu":50,"cpu_cores":[{{string.Join(',', Enumerable.Repeat("50", 64))}}]}""");
+        Assert.Equal(FrameRejection.None, FrameEnvelope.TryParseInPlace(longer, 65536, out var second, out _));
+        using (second)
+        {
+            store.Apply(second!.Envelope, T0.AddSeconds(2));
+        }
+
+        Assert.Equal(64, store.Host("web01", T0.AddSeconds(2))!.Values["cpu_cores"]!.AsArray().Count);
+        store.Apply(Cpu("web01", 3), T0.AddSeconds(3)); // a copied envelope (no Utf8): serialized
+        var last = store.Host("web01", T0.AddSeconds(3))!;
+        Assert.Equal(3.0, last.Values["cpu"]!.GetValue<double>());
+        Assert.Single(last.Values["cpu_cores"]!.AsArray());
+    }
+
+    [Fact]
     public void After_a_rebase_silence_counts_from_it_and_last_seen_is_unchanged()
     {
         var (store, _) = NewStore(downAfter: 30);

@@ -98,6 +98,37 @@ public sealed class FrameTests
     }
 
     [Fact]
+    public void In_place_the_frame_reads_the_body_itself_until_disposed_and_a_copy_outlives_it()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"hostname\":\"m1\",\"reporter\":\"cpu\",\"interval\":2,\"cpu\":7.5}");
+
+        Assert.Equal(FrameRejection.None, FrameEnvelope.TryParseInPlace(body, 1024, out var parsed, out _));
+        var envelope = parsed!.Envelope;
+        Assert.Equal(("m1", "cpu", (double?)2), (envelope.Hostname, envelope.Reporter, envelope.Interval));
+        Assert.True(envelope.Utf8.Span.SequenceEqual(body));
+        var kept = envelope.Body.GetProperty("cpu").Clone();
+
+        body[^4] = (byte)'9'; // the delivery's buffer reused: the in-place frame sees it
+        Assert.Equal(9.5, envelope.Body.GetProperty("cpu").GetDouble());
+        parsed.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => envelope.Body.GetProperty("cpu"));
+        Assert.Equal(7.5, kept.GetDouble());
+    }
+
+    [Theory]
+    [InlineData("not json", FrameRejection.InvalidJson)]
+    [InlineData("[1,2]", FrameRejection.NotAnObject)]
+    [InlineData("{\"reporter\":\"cpu\"}", FrameRejection.MissingHostname)]
+    [InlineData("{\"hostname\":\"h\"}", FrameRejection.MissingReporter)]
+    public void In_place_rejects_what_the_copying_parse_rejects(string body, FrameRejection expected)
+    {
+        Assert.Equal(expected, FrameEnvelope.TryParseInPlace(Encoding.UTF8.GetBytes(body), 65536, out var parsed, out var detail));
+        Assert.Null(parsed);
+        Assert.False(string.IsNullOrEmpty(detail));
+    }
+
+    [Fact]
     public void The_schema_ships_inside_the_contracts_assembly()
     {
         using var schema = JsonDocument.Parse(FrameSchema.Read());
