@@ -8,7 +8,7 @@
 #   1. builds the aggregator and bench/Psistats.LoadGen (Release), writes the aggregator's psistats.ini: the shipped file
 #      plus every built-in on (thresholds for the 13 Diskmonitor rules) and 100 user rules (psistats-loadgen rules);
 #      state_dir in the work directory, email off (the shipped default);
-#   2. warm-up: step 3 once, untimed (a fresh node's first drain costs it up to twice the CPU per frame);
+#   2. warm-up: step 3 once, untimed (no timed drain is the node's first);
 #   3. bare (1/2): declares bench.bare, a twin of the aggregator's queue (same arguments, same binding), publishes into
 #      the exchange, with publisher confirms, the fleet's first round (one frame of every reporter of every host) and
 #      then FRAMES frames in the fleet's sending order; a consumer that only acks (RabbitMQ.Client 7.1.2, the
@@ -16,12 +16,14 @@
 #      round; the queue is deleted;
 #   4. idle: starts the aggregator (Release, the ini of step 1) with an empty queue, reads its RSS after SETTLE seconds
 #      (no host), stops it;
-#   5. aggregator: publishes the same frames into its queue, starts it, times the same FRAMES frames through /healthz
-#      frames_accepted (polled every 100 ms), reads its RSS after SETTLE seconds, stops it, deletes its queue;
-#   6. bare (2/2): step 3 again, so that the yardstick brackets the aggregator's run in time.
+#   5. aggregator: publishes the same frames into its queue, starts it on an empty state_dir, times the same FRAMES
+#      frames through /healthz frames_accepted (polled every 100 ms), reads its RSS after SETTLE seconds, stops it,
+#      deletes its queue;
+#   6. bare: step 3 again; steps 5 and 6 are repeated ROUNDS times, so the drains alternate and the bare ones bracket
+#      the aggregator's.
 # Each drain runs with its queue the only one holding frames on the node.
-# Both timings also give the CPU each process (consumer, broker) spent per frame.
-# Prints one line per measure, the ratio aggregator/bare (goal >= 0.9) and a RESULT line. Exits 1 when something
+# Every timing also gives the CPU each process (consumer, broker) spent per frame.
+# Prints every drain, the medians of each side, their ratio aggregator/bare (goal >= 0.9) and a RESULT line. Exits 1 when something
 # failed (a process died, a frame was rejected, a drain stalled); a missed goal is reported, not a failure.
 #
 # The queue is replayed as fast as the consumers go, not in real time: [aggregator] down_after and stale_factor are
@@ -30,6 +32,7 @@
 #
 # Environment:
 #   HOSTS=10000 FRAMES=200000 measured frames (after the first round, about 9.9 frames per host)
+#   ROUNDS=3                  aggregator drains (and ROUNDS + 1 bare drains around them)
 #   SETTLE=5                  seconds before reading an RSS
 #   BARE_ACK_BATCH=50         deliveries per basic.ack (multiple) of the bare consumer: 50 acks as the aggregator does
 #                             with its default prefetch 200 (AckBatcher: a quarter of the prefetch), 1 acks one by one
@@ -54,6 +57,7 @@ HOSTS=${HOSTS:-10000}
 FRAMES=${FRAMES:-200000}
 SETTLE=${SETTLE:-5}
 BARE_ACK_BATCH=${BARE_ACK_BATCH:-50}
+ROUNDS=${ROUNDS:-3}
 PORT=${PSISTATS_AMQP_PORT:-5711}
 HTTP_PORT=${HTTP_PORT:-18711}
 GOAL=0.9
@@ -66,11 +70,12 @@ AGG_QUEUE=psistats.aggregator   # the shipped [aggregator] queue (empty: <prefix
 say() { echo "load: $*" || true; }
 die() { echo "load: ERROR: $*" >&2 || true; exit 1; }
 
-for v in HOSTS FRAMES SETTLE PORT HTTP_PORT BARE_ACK_BATCH; do
+for v in HOSTS FRAMES SETTLE PORT HTTP_PORT BARE_ACK_BATCH ROUNDS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
 ((HOSTS >= 1 && HOSTS <= 99999)) || die "HOSTS must be from 1 to 99999"
 ((FRAMES >= 1000)) || die "FRAMES must be at least 1000"
+((ROUNDS >= 1 && ROUNDS <= 20)) || die "ROUNDS must be from 1 to 20"
 command -v curl >/dev/null || die "curl is needed"
 
 BENCH_DIR=${BENCH_DIR:-$(mktemp -d /tmp/psistats-load.XXXXXX)}
@@ -220,17 +225,24 @@ bare_run() {
 }
 
 # Each drain runs with its queue the only one bound and holding frames (a second full queue on the node slows the
-# node's deliveries by a quarter here): the bare consumer before and after the aggregator, the ratio against their mean.
-# A fresh node allocates the memory for a queue of FIRST + FRAMES frames during its first drain, and that drain costs it
-# up to twice the CPU per frame of the later ones (17 -> 39 us measured here): warm it up once, untimed.
+# node's deliveries by a quarter here).
+# One untimed warm-up drain, so that no timed drain is the node's first (its first allocation of the memory for a full
+# queue).
+# Then ROUNDS rounds of (aggregator, bare) after a first bare drain: bare, aggregator, bare, aggregator, ... bare. The
+# node serves some drains at about half the CPU per frame of the others (a drain's broker CPU per frame is either about
+# 17 or about 30 us here, at random, whichever the consumer): one drain of each side is a coin toss, so the ratio is that
+# of the medians, and every drain is printed with its broker CPU per frame.
 say "warm-up: one publish and drain through the bare consumer, not counted"
 bare_run
-say "bare consumer (1/2): publishing $FRAMES frames after a first round of $HOSTS hosts, draining"
+BARES=()
+AGGS=()
+say "bare consumer 1/$((ROUNDS + 1)): publishing $FRAMES frames after a first round of $HOSTS hosts, draining"
 bare_run
-BARE1=$BARE_OUT
-say "  $(field "$BARE1" frames_per_s) frames/s (frames published at $PUBLISH_RATE frames/s)"
+BARES+=("$BARE_OUT")
+say "  $(field "$BARE_OUT" frames_per_s) frames/s (frames published at $PUBLISH_RATE frames/s)"
 
 say "idle: the aggregator without hosts"
+rm -rf "$BENCH_DIR/state"
 start_aggregator
 wait_healthy
 sleep "$SETTLE"
@@ -239,76 +251,103 @@ IDLE_RSS=$(status_kib "$AGGREGATOR_PID" VmRSS)
 IDLE_ANON=$(status_kib "$AGGREGATOR_PID" RssAnon)
 stop_aggregator
 
-say "aggregator: publishing the same frames into its queue, draining"
-publish_into "$AGG_QUEUE"
-TOTAL=$((FIRST + FRAMES))
-start_aggregator
-PERF_PID=""
-if ((PERF)); then
-    # From the end of the first round (first sight of every host is not the steady state) to the end of the drain.
-    (
-        until [[ $(curl -fsS --max-time 2 "$HEALTHZ" 2>/dev/null | sed -n 's/.*"frames_accepted":\([0-9]*\).*/\1/p') -ge $FIRST ]]; do
-            sleep 0.05
-        done
-        exec perf record -F 499 -g -o "$BENCH_DIR/perf.data" -p "$AGGREGATOR_PID"
-    ) >"$BENCH_DIR/perf.log" 2>&1 &
-    PERF_PID=$!
-fi
-AGG=$(loadgen watch --healthz "$HEALTHZ" --skip "$FIRST" --count "$FRAMES" --samples "$BENCH_DIR/healthz-samples.txt" \
-    --cpu "aggregator=$AGGREGATOR_PID,broker=$BEAM_PID" 2>>"$BENCH_DIR/loadgen.log") ||
-    { check_aggregator; tail -n 5 "$BENCH_DIR/loadgen.log" >&2; die "timing the aggregator failed"; }
-echo "$AGG" >>"$BENCH_DIR/loadgen.log"
-if [[ -n $PERF_PID ]]; then
-    kill -INT "$PERF_PID" 2>/dev/null || true
-    wait "$PERF_PID" 2>/dev/null || true
-fi
-say "  $(field "$AGG" frames_per_s) frames/s"
-deadline=$((SECONDS + 120))
-while :; do
-    health=$(curl -fsS --max-time 2 "$HEALTHZ" 2>/dev/null || true)
-    accepted=$(sed -n 's/.*"frames_accepted":\([0-9]*\).*/\1/p' <<<"$health")
-    [[ ${accepted:-0} -ge $TOTAL ]] && break
+# One aggregator drain from an empty state_dir; sets AGG_OUT and, after the drain and SETTLE seconds, END_* and ALERTS.
+aggregator_run() {
+    local deadline health accepted
+    # Declared as the aggregator declares it (the idle aggregator did it for the first round; each round deletes it).
+    loadgen declare --config "$INI" --queue "$AGG_QUEUE" >>"$BENCH_DIR/loadgen.log" 2>&1 ||
+        { tail -n 5 "$BENCH_DIR/loadgen.log" >&2; die "cannot declare $AGG_QUEUE"; }
+    publish_into "$AGG_QUEUE"
+    rm -rf "$BENCH_DIR/state"
+    TOTAL=$((FIRST + FRAMES))
+    start_aggregator
+    PERF_PID=""
+    if ((PERF)) && [[ ! -f $BENCH_DIR/perf.data ]]; then
+        # From the end of the first round (first sight of every host is not the steady state) to the end of the drain.
+        (
+            until [[ $(curl -fsS --max-time 2 "$HEALTHZ" 2>/dev/null | sed -n 's/.*"frames_accepted":\([0-9]*\).*/\1/p') -ge $FIRST ]]; do
+                sleep 0.05
+            done
+            exec perf record -F 499 -g -o "$BENCH_DIR/perf.data" -p "$AGGREGATOR_PID"
+        ) >"$BENCH_DIR/perf.log" 2>&1 &
+        PERF_PID=$!
+    fi
+    AGG_OUT=$(loadgen watch --healthz "$HEALTHZ" --skip "$FIRST" --count "$FRAMES" --samples "$BENCH_DIR/healthz-samples.txt" \
+        --cpu "aggregator=$AGGREGATOR_PID,broker=$BEAM_PID" 2>>"$BENCH_DIR/loadgen.log") ||
+        { check_aggregator; tail -n 5 "$BENCH_DIR/loadgen.log" >&2; die "timing the aggregator failed"; }
+    echo "$AGG_OUT" >>"$BENCH_DIR/loadgen.log"
+    if [[ -n $PERF_PID ]]; then
+        kill -INT "$PERF_PID" 2>/dev/null || true
+        wait "$PERF_PID" 2>/dev/null || true
+    fi
+    deadline=$((SECONDS + 120))
+    while :; do
+        health=$(curl -fsS --max-time 2 "$HEALTHZ" 2>/dev/null || true)
+        accepted=$(sed -n 's/.*"frames_accepted":\([0-9]*\).*/\1/p' <<<"$health")
+        [[ ${accepted:-0} -ge $TOTAL ]] && break
+        check_aggregator
+        ((SECONDS < deadline)) || die "the aggregator accepted ${accepted:-?} of $TOTAL frames"
+        sleep 0.5
+    done
+    sleep "$SETTLE"
     check_aggregator
-    ((SECONDS < deadline)) || die "the aggregator accepted ${accepted:-?} of $TOTAL frames"
-    sleep 0.5
-done
-sleep "$SETTLE"
-check_aggregator
-END_RSS=$(status_kib "$AGGREGATOR_PID" VmRSS)
-END_ANON=$(status_kib "$AGGREGATOR_PID" RssAnon)
-END_HWM=$(status_kib "$AGGREGATOR_PID" VmHWM)
-THREADS=$(status_kib "$AGGREGATOR_PID" Threads)
-health=$(curl -fsS --max-time 2 "$HEALTHZ")
-ALERTS=$(curl -fsS --max-time 10 "http://127.0.0.1:$HTTP_PORT/api/alerts" | grep -o '"rule":' | wc -l)
-stop_aggregator
-loadgen delete --config "$INI" --queue "$AGG_QUEUE" >>"$BENCH_DIR/loadgen.log" 2>&1 || die "cannot delete $AGG_QUEUE"
+    END_RSS=$(status_kib "$AGGREGATOR_PID" VmRSS)
+    END_ANON=$(status_kib "$AGGREGATOR_PID" RssAnon)
+    END_HWM=$(status_kib "$AGGREGATOR_PID" VmHWM)
+    THREADS=$(status_kib "$AGGREGATOR_PID" Threads)
+    HEALTH=$(curl -fsS --max-time 2 "$HEALTHZ")
+    ALERTS=$(curl -fsS --max-time 10 "http://127.0.0.1:$HTTP_PORT/api/alerts" | grep -o '"rule":' | wc -l)
+    stop_aggregator
+    loadgen delete --config "$INI" --queue "$AGG_QUEUE" >>"$BENCH_DIR/loadgen.log" 2>&1 || die "cannot delete $AGG_QUEUE"
+    grep -q '"frames_rejected":{}' <<<"$HEALTH" || die "the aggregator rejected frames: $HEALTH"
+}
 
-say "bare consumer (2/2): publishing, draining"
-bare_run
-BARE2=$BARE_OUT
-say "  $(field "$BARE2" frames_per_s) frames/s"
+for ((round = 1; round <= ROUNDS; round++)); do
+    say "aggregator $round/$ROUNDS: publishing the same frames into its queue, draining"
+    aggregator_run
+    AGGS+=("$AGG_OUT")
+    say "  $(field "$AGG_OUT" frames_per_s) frames/s"
+    say "bare consumer $((round + 1))/$((ROUNDS + 1)): publishing, draining"
+    bare_run
+    BARES+=("$BARE_OUT")
+    say "  $(field "$BARE_OUT" frames_per_s) frames/s"
+done
 
 # --- results ----------------------------------------------------------------------------------
+drains() { # KIND CPU-NAME LINE... -> "fps consumer_us broker_us" per line
+    local kind=$1 cpu=$2 line
+    shift 2
+    for line in "$@"; do
+        echo "$kind $(field "$line" frames_per_s) $(field "$line" "cpu_${cpu}_us_per_frame") $(field "$line" cpu_broker_us_per_frame)"
+    done
+}
+health=$HEALTH
 echo
-awk -v hosts="$HOSTS" -v frames="$FRAMES" -v first="$FIRST" -v rules="$RULES" \
-    -v bare1="$(field "$BARE1" frames_per_s)" -v bare2="$(field "$BARE2" frames_per_s)" -v agg="$(field "$AGG" frames_per_s)" -v as="$(field "$AGG" seconds)" \
-    -v bcpu="$(field "$BARE1" cpu_bare_us_per_frame) $(field "$BARE2" cpu_bare_us_per_frame)" \
-    -v bbroker="$(field "$BARE1" cpu_broker_us_per_frame) $(field "$BARE2" cpu_broker_us_per_frame)" \
-    -v acpu="$(field "$AGG" cpu_aggregator_us_per_frame)" -v abroker="$(field "$AGG" cpu_broker_us_per_frame)" \
-    -v idle="$IDLE_RSS" -v idleanon="$IDLE_ANON" -v end="$END_RSS" -v endanon="$END_ANON" -v hwm="$END_HWM" \
-    -v goal="$GOAL" -v ackbatch="$BARE_ACK_BATCH" -v alerts="$ALERTS" -v threads="$THREADS" 'BEGIN {
-    bare = (bare1 + bare2) / 2
-    ratio = agg / bare
+{ drains bare bare "${BARES[@]}"; drains aggregator aggregator "${AGGS[@]}"; } | awk -v hosts="$HOSTS" -v frames="$FRAMES" \
+    -v first="$FIRST" -v rules="$RULES" -v idle="$IDLE_RSS" -v idleanon="$IDLE_ANON" -v end="$END_RSS" -v endanon="$END_ANON" \
+    -v hwm="$END_HWM" -v goal="$GOAL" -v ackbatch="$BARE_ACK_BATCH" -v alerts="$ALERTS" -v threads="$THREADS" '
+function median(a, n,    i, j, t, b) {
+    for (i = 1; i <= n; i++) b[i] = a[i]
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && b[j - 1] > b[j]; j--) { t = b[j]; b[j] = b[j - 1]; b[j - 1] = t }
+    return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
+}
+{
+    if ($1 == "bare") { nb++; bf[nb] = $2; bc[nb] = $3; bb[nb] = $4; bl = bl sprintf(" %d (%.1f/%.1f)", $2, $3, $4) }
+    else { na++; af[na] = $2; ac[na] = $3; ab[na] = $4; al = al sprintf(" %d (%.1f/%.1f)", $2, $3, $4) }
+}
+END {
+    bare = median(bf, nb); agg = median(af, na); ratio = agg / bare
     per_host = (end - idle) * 1024 / hosts
-    split(bcpu, bc, " "); split(bbroker, bb, " ")
-    printf "bare consumer (acks only):     %8d frames/s  (%d deliveries per basic.ack; before %d, after %d; %d frames each; CPU per frame: consumer %.1f/%.1f us, broker %.1f/%.1f us)\n", bare, ackbatch, bare1, bare2, frames, bc[1], bc[2], bb[1], bb[2]
-    printf "psistats-aggregator (%d rules): %6d frames/s  (%d frames in %.2f s; CPU per frame: aggregator %.1f us, broker %.1f us)\n", rules, agg, frames, as, acpu, abroker
-    printf "ratio aggregator/bare:         %8.3f  (goal >= %.1f: %s)\n", ratio, goal, (ratio >= goal ? "met" : "MISSED")
-    printf "aggregator RSS: %.1f MiB idle without hosts (anon %.1f), %.1f MiB with %d hosts (anon %.1f, peak %.1f), %d threads\n", idle / 1024, idleanon / 1024, end / 1024, hosts, endanon / 1024, hwm / 1024, threads
+    printf "drains, frames/s (CPU per frame, us: consumer/broker), in time order:\n"
+    printf "  bare consumer (%d deliveries per basic.ack):%s\n", ackbatch, bl
+    printf "  psistats-aggregator (%d rules):%s\n", rules, al
+    printf "bare consumer (acks only):     %8d frames/s  median of %d drains of %d frames; CPU per frame: consumer %.1f us, broker %.1f us (medians)\n", bare, nb, frames, median(bc, nb), median(bb, nb)
+    printf "psistats-aggregator (%d rules): %6d frames/s  median of %d drains; CPU per frame: aggregator %.1f us, broker %.1f us (medians)\n", rules, agg, na, median(ac, na), median(ab, na)
+    printf "ratio aggregator/bare:         %8.3f  (medians; goal >= %.1f: %s)\n", ratio, goal, (ratio >= goal ? "met" : "MISSED")
+    printf "aggregator RSS: %.1f MiB idle without hosts (anon %.1f), %.1f MiB with %d hosts after the last drain (anon %.1f, peak %.1f), %d threads\n", idle / 1024, idleanon / 1024, end / 1024, hosts, endanon / 1024, hwm / 1024, threads
     printf "memory per host:               %8.1f KiB  ((RSS with hosts - RSS idle) / %d hosts; anon: %.1f KiB)\n", per_host / 1024, hosts, (endanon - idleanon) / hosts
     printf "pending or firing alerts: %d (the full disks and sick miners); first round %d frames (not timed)\n", alerts, first
-    printf "RESULT bare_ack_batch=%d bare_fps=%d bare_before_fps=%d bare_after_fps=%d aggregator_fps=%d ratio=%.3f rss_idle_mib=%.1f rss_hosts_mib=%.1f kib_per_host=%.1f hosts=%d frames=%d aggregator_us_per_frame=%.1f aggregator_broker_us_per_frame=%.1f bare_us_per_frame=%.1f bare_broker_us_per_frame=%.1f\n", ackbatch, bare, bare1, bare2, agg, ratio, idle / 1024, end / 1024, per_host / 1024, hosts, frames, acpu, abroker, (bc[1] + bc[2]) / 2, (bb[1] + bb[2]) / 2
+    printf "RESULT bare_ack_batch=%d bare_fps=%d aggregator_fps=%d ratio=%.3f bare_drains=%d aggregator_drains=%d rss_idle_mib=%.1f rss_hosts_mib=%.1f kib_per_host=%.1f hosts=%d frames=%d aggregator_us_per_frame=%.1f aggregator_broker_us_per_frame=%.1f bare_us_per_frame=%.1f bare_broker_us_per_frame=%.1f\n", ackbatch, bare, agg, ratio, nb, na, idle / 1024, end / 1024, per_host / 1024, hosts, frames, median(ac, na), median(ab, na), median(bc, nb), median(bb, nb)
 }'
 echo "healthz: $health"
 echo "machine: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load average $(cut -d' ' -f1-3 /proc/loadavg); $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server 2>/dev/null || true)"
-grep -q '"frames_rejected":{}' <<<"$health" || die "the aggregator rejected frames: $health"

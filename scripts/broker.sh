@@ -11,6 +11,7 @@
 #   PSISTATS_BROKER_TIMEOUT  seconds to wait for start-up (default 60)
 #   PSISTATS_BROKER_TAKEOVER=1  on start, stop a node of the same name left running by
 #                       another checkout (another PSISTATS_RUN_DIR) instead of failing
+#   PSISTATS_BROKER_ERL_ARGS  extra Erlang emulator flags for the node (e.g. "+S 1:1")
 #
 # Derived: node psistats<port>@localhost, Erlang distribution port <port>+20000,
 # private epmd on <port>+10000 (ERL_EPMD_PORT), so several nodes can run side by side.
@@ -67,7 +68,7 @@ node_env() {
     # Erlang distribution on loopback only (server and CLI). No scheduler busy-waiting (+sbwt none, RabbitMQ's runtime
     # tuning guide): this node shares a small machine with the programs it serves, and the schedulers' spinning took their
     # CPU and made bench/aggregator-load.sh's numbers swing by half from one run to the next.
-    export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
+    export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none${PSISTATS_BROKER_ERL_ARGS:+ $PSISTATS_BROKER_ERL_ARGS}"
     export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
     unset RABBITMQ_ENABLED_PLUGINS RABBITMQ_LOGS RABBITMQ_MNESIA_DIR RABBITMQ_ALLOW_INPUT \
         RABBITMQ_ENV_LOADED RABBITMQ_SCRIPTS_DIR CONF_ENV_FILE NOTIFY_SOCKET
