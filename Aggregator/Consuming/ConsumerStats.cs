@@ -9,13 +9,24 @@ public sealed class ConsumerStats
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private long _accepted;
     private volatile bool _connected;
+    private volatile bool _connectedOnce;
 
     /// <summary>True while the consumer's channel is open and consuming.</summary>
     public bool Connected
     {
         get => _connected;
-        set => _connected = value;
+        set
+        {
+            _connected = value;
+            if (value)
+            {
+                _connectedOnce = true;
+            }
+        }
     }
+
+    /// <summary>True once the consumer has consumed at all since the aggregator started.</summary>
+    public bool ConnectedOnce => _connectedOnce;
 
     /// <summary>Why the last connection attempt failed or the connection was lost; null while connected.</summary>
     public string? LastBrokerError { get; set; }

@@ -111,13 +111,14 @@ public sealed class AlertPipeline(
 
     /// <summary>
     /// The periodic work at <paramref name="now"/>: DOWN hosts (not while the aggregator is blind, see <see cref="BlindSpot"/>:
-    /// <paramref name="consuming"/> false, or a stall), stale reporters, saving hosts, pruning events.
+    /// <paramref name="consuming"/> false, or a stall), stale reporters, saving hosts, pruning events. <paramref name="connectedOnce"/>
+    /// false (the first connection is still being made) keeps the blindness out of the log while shorter than down_after.
     /// </summary>
-    public void Tick(DateTimeOffset now, bool consuming)
+    public void Tick(DateTimeOffset now, bool consuming, bool connectedOnce)
     {
         lock (_tickLock)
         {
-            var step = _blind.Observe(now, consuming);
+            var step = _blind.Observe(now, consuming, startup: !connectedOnce);
             if (step.RebaseFrom is { } from)
             {
                 hosts.Rebase(from);

@@ -26,7 +26,7 @@ public sealed class BlindSpot(TimeSpan downAfter, TimeSpan stallAfter)
     private DateTimeOffset? _lastTick;
     private DateTimeOffset? _blindSince;
     private DateTimeOffset? _firingSince;
-    private bool _consumedOnce;
+    private bool _startupBlindness;
 
     /// <summary>Since when the aggregator has been blind, or null while it sees.</summary>
     public DateTimeOffset? BlindSince => _blindSince;
@@ -34,15 +34,31 @@ public sealed class BlindSpot(TimeSpan downAfter, TimeSpan stallAfter)
     /// <summary>Takes back an <see cref="Rule"/> alert firing before a restart, so that it resolves once the consumer is back.</summary>
     public void RestoreFiring(DateTimeOffset firingSince) => _firingSince ??= firingSince;
 
-    /// <summary>One tick at <paramref name="now"/>, with the consumer <paramref name="consuming"/> or not.</summary>
-    public BlindSpotStep Observe(DateTimeOffset now, bool consuming)
+    /// <summary>
+    /// One tick at <paramref name="now"/>, with the consumer <paramref name="consuming"/> or not; <paramref name="startup"/> when
+    /// the consumer has not consumed yet since the aggregator started (a blindness that starts then is marked
+    /// <see cref="BlindSpotStep.Startup"/> until it ends).
+    /// </summary>
+    public BlindSpotStep Observe(DateTimeOffset now, bool consuming, bool startup = false)
     {
         var last = _lastTick;
         _lastTick = now;
         var stall = last is { } l && now - l > stallAfter ? now - l : (TimeSpan?)null;
         if (!consuming)
         {
+            if (_blindSince is not null && _startupBlindness && !startup)
+            {
+                // The consumer connected and was lost again between two ticks: the blindness of the start-up is over and a
+                // new one begins now.
+                _blindSince = null;
+            }
+
             var began = _blindSince is null;
+            if (began)
+            {
+                _startupBlindness = startup;
+            }
+
             // Blind since the last tick that ran when the aggregator itself stalled meanwhile, else since now.
             var since = _blindSince ?? (stall is not null && last is { } previous ? previous : now);
             _blindSince = since;
@@ -52,18 +68,18 @@ public sealed class BlindSpot(TimeSpan downAfter, TimeSpan stallAfter)
                 _firingSince = now;
             }
 
-            return new BlindSpotStep { CheckDown = false, Began = began, Fire = fire, BlindFor = now - since, Startup = !_consumedOnce };
+            return new BlindSpotStep { CheckDown = false, Began = began, Fire = fire, BlindFor = now - since, Startup = _startupBlindness };
         }
 
-        var startup = !_consumedOnce;
-        _consumedOnce = true;
         if (_blindSince is not null || _firingSince is not null)
         {
+            var wasStartup = _blindSince is not null && _startupBlindness;
+            _startupBlindness = false;
             var blindFor = _blindSince is { } start ? now - start : TimeSpan.Zero;
             var resolve = _firingSince;
             _blindSince = null;
             _firingSince = null;
-            return new BlindSpotStep { CheckDown = false, RebaseFrom = now, Ended = true, BlindFor = blindFor, Resolve = resolve, Startup = startup };
+            return new BlindSpotStep { CheckDown = false, RebaseFrom = now, Ended = true, BlindFor = blindFor, Resolve = resolve, Startup = wasStartup };
         }
 
         if (stall is { } gap)

@@ -27,7 +27,7 @@ public sealed class DownDetector(AlertPipeline pipeline, ConsumerStats consumer,
             {
                 try
                 {
-                    pipeline.Tick(time.GetUtcNow(), consumer.Connected);
+                    pipeline.Tick(time.GetUtcNow(), consumer.Connected, consumer.ConnectedOnce);
                 }
                 catch (SqliteException ex)
                 {

@@ -63,7 +63,7 @@ public sealed class BlindSpotTests
     public void Blindness_before_the_first_connection_is_startup_and_later_blindness_is_not()
     {
         var spot = Spot();
-        Assert.True(spot.Observe(At(0), consuming: false).Startup);
+        Assert.True(spot.Observe(At(0), consuming: false, startup: true).Startup);
         var connected = spot.Observe(At(1), consuming: true);
         Assert.True(connected.Ended);
         Assert.True(connected.Startup);
@@ -71,7 +71,26 @@ public sealed class BlindSpotTests
         var lost = spot.Observe(At(2), consuming: false);
         Assert.True(lost.Began);
         Assert.False(lost.Startup);
-        Assert.False(spot.Observe(At(3), consuming: true).Startup);
+        var back = spot.Observe(At(3), consuming: true);
+        Assert.True(back.Ended);
+        Assert.False(back.Startup);
+    }
+
+    [Fact]
+    public void A_consumer_lost_before_any_tick_saw_it_consuming_is_not_startup()
+    {
+        // The consumer connected and was lost again between two ticks: the caller says it has consumed (startup false).
+        var spot = Spot();
+        Assert.True(spot.Observe(At(0), consuming: false, startup: true).Startup);
+        var lost = spot.Observe(At(1), consuming: false, startup: false);
+        Assert.True(lost.Began); // a new blindness, logged, counted from now
+        Assert.False(lost.Startup);
+        Assert.Equal(At(1), spot.BlindSince);
+
+        var back = spot.Observe(At(2), consuming: true);
+        Assert.True(back.Ended);
+        Assert.False(back.Startup);
+        Assert.Equal(TimeSpan.FromSeconds(1), back.BlindFor);
     }
 
     [Fact]
