@@ -199,33 +199,14 @@ public sealed class AlertPipeline(
         var key = new AlertKey(BlindSpot.Rule, BlindSpot.Host, "");
         var threshold = $"> down_after {options.DownAfter.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s";
         var value = $"{Math.Round(step.BlindFor.TotalSeconds):0} s";
-        if (step.Fire)
-        {
-            var message = $"the aggregator has not been consuming from the broker for {value}: no host can be declared DOWN until it is back";
-            return
-            [
-                new AlertTransition
-                {
-                    Key = key, Severity = rule.Severity, Kind = TransitionKinds.Firing, At = now, Value = value, Threshold = threshold,
-                    Message = message, FiringSince = now,
-                    Alert = new ActiveAlert
-                    {
-                        Key = key, Severity = rule.Severity, State = AlertState.Firing, PendingSince = now, FiringSince = now,
-                        Value = value, Threshold = threshold, Summary = message, Matches = 1, LastMatch = now,
-                    },
-                },
-            ];
-        }
-
-        var since = step.Resolve!.Value;
         return
         [
-            new AlertTransition
-            {
-                Key = key, Severity = rule.Severity, Kind = TransitionKinds.Resolved, At = now, Value = value, Threshold = threshold,
-                Message = $"the aggregator is consuming from the broker again (after {value} without)", FiringSince = since,
-                Duration = now - since,
-            },
+            step.Fire
+                ? AlertTransition.ExternalFiring(key, rule.Severity,
+                    $"the aggregator has not been consuming from the broker for {value}: no host can be declared DOWN until it is back",
+                    value, threshold, now)
+                : AlertTransition.ExternalResolved(key, rule.Severity,
+                    $"the aggregator is consuming from the broker again (after {value} without)", value, threshold, step.Resolve!.Value, now),
         ];
     }
 

@@ -745,43 +745,11 @@ public sealed class MinerWatch
     /// <summary>The severity of <paramref name="rule"/> as configured (<c>[rule:NAME] severity</c>), critical by default.</summary>
     private Severity SeverityOf(string rule) => _rules.Find(rule)?.Severity ?? Severity.Critical;
 
-    private AlertTransition Firing(AlertKey key, string message, string value, string threshold, DateTimeOffset at) => new()
-    {
-        Key = key,
-        Severity = SeverityOf(key.Rule),
-        Kind = TransitionKinds.Firing,
-        At = at,
-        Value = value,
-        Threshold = threshold,
-        Message = message,
-        FiringSince = at,
-        Alert = new ActiveAlert
-        {
-            Key = key,
-            Severity = SeverityOf(key.Rule),
-            State = AlertState.Firing,
-            PendingSince = at,
-            FiringSince = at,
-            Value = value,
-            Threshold = threshold,
-            Summary = message,
-            Matches = 1,
-            LastMatch = at,
-        },
-    };
+    private AlertTransition Firing(AlertKey key, string message, string value, string threshold, DateTimeOffset at) =>
+        AlertTransition.ExternalFiring(key, SeverityOf(key.Rule), message, value, threshold, at);
 
-    private AlertTransition Resolved(AlertKey key, string message, string value, string threshold, DateTimeOffset since, DateTimeOffset at) => new()
-    {
-        Key = key,
-        Severity = SeverityOf(key.Rule),
-        Kind = TransitionKinds.Resolved,
-        At = at,
-        Value = value,
-        Threshold = threshold,
-        Message = message,
-        FiringSince = since,
-        Duration = at - since,
-    };
+    private AlertTransition Resolved(AlertKey key, string message, string value, string threshold, DateTimeOffset since, DateTimeOffset at) =>
+        AlertTransition.ExternalResolved(key, SeverityOf(key.Rule), message, value, threshold, since, at);
 
     private void Raise(List<AlertTransition> raised, DateTimeOffset at)
     {

@@ -122,6 +122,51 @@ public sealed record AlertTransition
 
     /// <summary>The alert after the move; null for <c>resolved</c> and <c>ok</c> (no longer kept).</summary>
     public ActiveAlert? Alert { get; init; }
+
+    /// <summary>
+    /// An alert of a rule of kind external (raised by the aggregator, not by frames) firing at once at <paramref name="at"/>,
+    /// with its <see cref="ActiveAlert"/> (one match, pending and firing since <paramref name="at"/>).
+    /// </summary>
+    public static AlertTransition ExternalFiring(AlertKey key, Severity severity, string message, string value, string threshold,
+        DateTimeOffset at) => new()
+    {
+        Key = key,
+        Severity = severity,
+        Kind = TransitionKinds.Firing,
+        At = at,
+        Value = value,
+        Threshold = threshold,
+        Message = message,
+        FiringSince = at,
+        Alert = new ActiveAlert
+        {
+            Key = key,
+            Severity = severity,
+            State = AlertState.Firing,
+            PendingSince = at,
+            FiringSince = at,
+            Value = value,
+            Threshold = threshold,
+            Summary = message,
+            Matches = 1,
+            LastMatch = at,
+        },
+    };
+
+    /// <summary>The resolve at <paramref name="at"/> of an external alert firing since <paramref name="since"/>.</summary>
+    public static AlertTransition ExternalResolved(AlertKey key, Severity severity, string message, string value, string threshold,
+        DateTimeOffset since, DateTimeOffset at) => new()
+    {
+        Key = key,
+        Severity = severity,
+        Kind = TransitionKinds.Resolved,
+        At = at,
+        Value = value,
+        Threshold = threshold,
+        Message = message,
+        FiringSince = since,
+        Duration = at - since,
+    };
 }
 
 /// <summary>The <see cref="AlertTransition.Kind"/> values.</summary>

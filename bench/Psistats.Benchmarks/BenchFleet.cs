@@ -46,6 +46,18 @@ internal static class BenchFleet
             ? envelope!
             : throw new InvalidOperationException($"the {frame.Reporter} frame does not parse: {detail}");
 
+    /// <summary>
+    /// The fixture frames, the fleet of <see cref="Hosts"/> hosts, and an <see cref="Engine"/> warmed up with it
+    /// (<see cref="WarmUp"/> from <see cref="Start"/>); <c>At</c> is the receive time of the last warm-up frame.
+    /// </summary>
+    public static (FixtureFrames Fixtures, Fleet Fleet, AlertEngine Engine, DateTimeOffset At) WarmedUp()
+    {
+        var fixtures = FixtureFrames.Load();
+        var fleet = new Fleet(fixtures, Hosts);
+        var engine = Engine();
+        return (fixtures, fleet, engine, WarmUp(engine, fleet, Start));
+    }
+
     /// <summary>One minute of the fleet's frames (about 10,600: each agent's 118, each miner's 2), in sending order.</summary>
     public static (string Host, FrameTemplate Frame)[] Minute(Fleet fleet) => [.. fleet.Schedule(seconds: 60)];
 

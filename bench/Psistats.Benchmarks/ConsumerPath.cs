@@ -29,16 +29,13 @@ public class ConsumerPath
     [GlobalSetup]
     public void Setup()
     {
-        var fixtures = FixtureFrames.Load();
-        var fleet = new Fleet(fixtures, BenchFleet.Hosts);
+        (_, var fleet, _engine, _at) = BenchFleet.WarmedUp();
         var minute = BenchFleet.Minute(fleet);
         _bodies = [.. minute.Select(f => f.Frame.For(f.Host))];
         // Read in place and never disposed: each envelope's body stays valid for the whole run.
         _frames = [.. _bodies.Select(b => FrameEnvelope.TryParseInPlace(b, 256 * 1024, out var parsed, out _) == FrameRejection.None
             ? parsed!.Envelope
             : throw new InvalidOperationException("a fixture frame is rejected"))];
-        _engine = BenchFleet.Engine();
-        _at = BenchFleet.WarmUp(_engine, fleet, BenchFleet.Start);
         _hosts = new HostStateStore(new AggregatorOptions(), NullLogger<HostStateStore>.Instance);
         foreach (var frame in _frames)
         {

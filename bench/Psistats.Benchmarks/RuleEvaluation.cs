@@ -27,10 +27,7 @@ public class RuleEvaluation
     [GlobalSetup]
     public void Setup()
     {
-        var fixtures = FixtureFrames.Load();
-        var fleet = new Fleet(fixtures, BenchFleet.Hosts);
-        _engine = BenchFleet.Engine();
-        _at = BenchFleet.WarmUp(_engine, fleet, BenchFleet.Start);
+        (var fixtures, var fleet, _engine, _at) = BenchFleet.WarmedUp();
         _mix = [.. BenchFleet.Minute(fleet).Select(f => BenchFleet.Envelope(f.Frame, f.Host))];
         var server = fixtures.Hosts["server-many-disks"];
         _clean = BenchFleet.Envelope(server.Single(f => f.Reporter == "diskio"), BenchFleet.Server);

@@ -28,10 +28,7 @@ public class RuleEvaluationPerReporter
     [GlobalSetup]
     public void Setup()
     {
-        var fixtures = FixtureFrames.Load();
-        var fleet = new Fleet(fixtures, BenchFleet.Hosts);
-        _engine = BenchFleet.Engine();
-        _at = BenchFleet.WarmUp(_engine, fleet, BenchFleet.Start);
+        (var fixtures, _, _engine, _at) = BenchFleet.WarmedUp();
         _frame = Reporter == "cgminer"
             ? BenchFleet.Envelope(fixtures.Miner, BenchFleet.Miner)
             : BenchFleet.Envelope(fixtures.Hosts["server-many-disks"].Single(f => f.Reporter == Reporter), BenchFleet.Server);

@@ -1,4 +1,4 @@
-using System.Text;
+using Psistats.IntegrationTests.Alerting;
 using Psistats.TestSupport;
 using RabbitMQ.Client;
 
@@ -14,13 +14,13 @@ public sealed class AcknowledgementTests
         await using var scenario = new Scenario("[aggregator]\nprefetch = 200\n");
         var aggregator = await scenario.StartAggregatorAsync();
         await aggregator.WaitForLineAsync("Consuming", TimeSpan.FromSeconds(30));
-        await using var connection = await Broker.ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync();
         const int Frames = 120;
-        for (var i = 0; i < Frames; i++)
+        await using (var publisher = await FramePublisher.ConnectAsync(scenario))
         {
-            await channel.BasicPublishAsync(scenario.Exchange, $"{scenario.Prefix}.ack{i}.cpu",
-                Encoding.UTF8.GetBytes($$"""{"hostname":"ack{{i}}","reporter":"cpu","timestamp":1,"interval":2,"cpu":{{i}},"cpu_cores":[1]}"""));
+            for (var i = 0; i < Frames; i++)
+            {
+                await publisher.CpuAsync($"ack{i}", i);
+            }
         }
 
         await Eventually.ValueAsync(
@@ -32,6 +32,8 @@ public sealed class AcknowledgementTests
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         await aggregator.KillAsync();
         var queue = $"{scenario.Prefix}.aggregator";
+        await using var connection = await Broker.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
         var state = await Eventually.ValueAsync<QueueDeclareOk>(async () =>
         {
             var ok = await channel.QueueDeclarePassiveAsync(queue);
