@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "psistats-agent {Version} starting as host {Hostname} (config {ConfigPath}), reporters: {Reporters}")]
     public static partial void Starting(ILogger logger, string version, string hostname, string configPath, string reporters);
+
+    [LoggerMessage(21, LogLevel.Warning, "{Count} frames came back unroutable (first: routing key {RoutingKey}): no queue is bound to exchange {Exchange} for them yet (is the aggregator's queue declared?). They stay in the outbox; retrying in {Seconds} s")]
+    public static partial void Unroutable(ILogger logger, int count, string routingKey, string exchange, double seconds);
 }

@@ -64,4 +64,4 @@ var logger = host.Services.GetRequiredService<ILogger<AmqpPublisher>>();
 Log.Starting(logger, AmqpPublisher.Version, options.Hostname, configPath ?? "(none)",
     string.Join(", ", scheduled.Select(r => $"{r.Key}/{r.Interval.TotalSeconds}s")));
 await host.RunAsync();
-return 0;
+return HostedServiceFailures.ExitCodeAfterStop(host.Services, "psistats-agent", Console.Error);

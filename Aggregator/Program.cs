@@ -50,7 +50,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 var recentLines = new RecentLogLines();
 if (table)
 {
-    builder.Logging.ClearProviders().AddProvider(recentLines).AddFilter("Microsoft", LogLevel.Warning).AddFilter("RabbitMQ", LogLevel.Warning);
+    builder.Logging.ClearProviders().AddProvider(new SanitizingLoggerProvider(recentLines)).AddFilter("Microsoft", LogLevel.Warning).AddFilter("RabbitMQ", LogLevel.Warning);
 }
 else
 {
@@ -59,7 +59,7 @@ else
 
 var remediation = options.Remediation!;
 var minerLog = new MinerLogBuffer(remediation, TimeProvider.System);
-builder.Logging.AddProvider(minerLog);
+builder.Logging.AddProvider(new SanitizingLoggerProvider(minerLog));
 
 StateDatabase database;
 try
@@ -104,7 +104,8 @@ builder.Services.AddHostedService(sp => new RepeatScheduler(sp.GetRequiredServic
     sp.GetRequiredService<AlertEngine>().Active, rule => options.Rules.Find(rule)?.Notifiers, sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<ILogger<RepeatScheduler>>()));
 builder.Services.AddHostedService<FrameConsumer>();
-builder.Services.AddHostedService<DownDetector>();
+builder.Services.AddSingleton<DownDetector>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DownDetector>());
 if (table)
 {
     builder.Services.AddHostedService<LiveTable>();
@@ -132,4 +133,4 @@ catch (IOException ex)
     return 1;
 }
 
-return 0;
+return HostedServiceFailures.ExitCodeAfterStop(app.Services, "psistats-aggregator", Console.Error);

@@ -35,6 +35,12 @@ public sealed record AgentOptions
     /// <summary>[app] persistent: publish with delivery mode 2 (persistent) instead of 1 (transient).</summary>
     public bool Persistent { get; init; }
 
+    /// <summary>
+    /// [app] mandatory: publish with the AMQP <c>mandatory</c> flag, so that a frame no queue is bound for comes back
+    /// (<c>basic.return</c>) and stays in the outbox instead of being confirmed and lost; retried every retry_timer seconds.
+    /// </summary>
+    public bool Mandatory { get; init; } = true;
+
     /// <summary>Reporter sections, in <see cref="ReporterCatalog"/> order.</summary>
     public IReadOnlyList<ReporterOptions> Reporters { get; init; } =
         ReporterCatalog.All.Select(d => new ReporterOptions(d.Name, d.EnabledByDefault, d.DefaultInterval)).ToList();
@@ -44,7 +50,7 @@ public sealed record AgentOptions
 
     /// <summary>Keys of [app] the agent reads.</summary>
     public static readonly string[] AppKeys =
-        ["retry_timer", "hostname", "proc_root", "sys_root", "rootfs", "outbox_size", "spool_dir", "spool_max_bytes", "max_in_flight", "publish_timeout", "persistent"];
+        ["retry_timer", "hostname", "proc_root", "sys_root", "rootfs", "outbox_size", "spool_dir", "spool_max_bytes", "max_in_flight", "publish_timeout", "persistent", "mandatory"];
 
     /// <summary>Reads and validates the agent's options; problems are recorded in <paramref name="reader"/>.</summary>
     public static AgentOptions Read(SettingsReader reader, Func<string> defaultHostname)
@@ -86,6 +92,7 @@ public sealed record AgentOptions
             MaxInFlight = (int)reader.GetInt("app", "max_in_flight", defaults.MaxInFlight, 1, 10_000),
             PublishTimeout = reader.GetSeconds("app", "publish_timeout", defaults.PublishTimeout.TotalSeconds, 1, 600),
             Persistent = reader.GetBool("app", "persistent", defaults.Persistent),
+            Mandatory = reader.GetBool("app", "mandatory", defaults.Mandatory),
             Reporters = reporters,
             Miners = CgminerOptions.ReadAll(reader),
         };

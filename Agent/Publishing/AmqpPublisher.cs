@@ -8,6 +8,7 @@ using Psistats.Contracts.Configuration;
 using Psistats.Contracts.Frames;
 using Psistats.Contracts.Topology;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Psistats.Agent.Publishing;
 
@@ -109,6 +110,10 @@ public sealed class AmqpPublisher(IOutbox outbox, AgentOptions options, TimeProv
             await FlushOnStopAsync(channel).ConfigureAwait(false);
             throw new OperationCanceledException(stoppingToken);
         }
+        catch (UnroutableException)
+        {
+            // Logged where it was seen; the session ends so that the next one, retry_timer later, declares and publishes again.
+        }
         catch (Exception ex)
         {
             Log.ConnectionLost(logger, lostReason ?? ex.Message, outbox.Count);
@@ -173,7 +178,7 @@ public sealed class AmqpPublisher(IOutbox outbox, AgentOptions options, TimeProv
                 Timestamp = new AmqpTimestamp(frame.Timestamp),
                 DeliveryMode = options.Persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
             };
-            pending[i] = channel.BasicPublishAsync(options.Broker.ExchangeName, frame.RoutingKey, mandatory: false, properties, frame.Body,
+            pending[i] = channel.BasicPublishAsync(options.Broker.ExchangeName, frame.RoutingKey, options.Mandatory, properties, frame.Body,
                 cancellationToken).AsTask();
         }
 
@@ -200,7 +205,23 @@ public sealed class AmqpPublisher(IOutbox outbox, AgentOptions options, TimeProv
 
         if (failure is not null)
         {
+            if (confirmed < pending.Length && pending[confirmed].Exception?.GetBaseException() is PublishException { IsReturn: true })
+            {
+                // basic.return: no queue is bound for this routing key yet. The broker's confirm would mean nothing here, so
+                // the frame stays in the outbox; the reconnect after retry_timer also declares the exchange again.
+                var returned = pending.Count(t => t.Exception?.GetBaseException() is PublishException { IsReturn: true });
+                Log.Unroutable(logger, returned, batch[confirmed].RoutingKey, options.Broker.ExchangeName, options.Broker.RetryTimer.TotalSeconds);
+                throw new UnroutableException(returned);
+            }
+
             throw new InvalidOperationException($"publish failed after {confirmed} of {batch.Count} confirms: {failure.Message}", failure);
         }
     }
+}
+
+/// <summary>Frames came back with <c>basic.return</c> (published mandatory, no queue bound): they stay in the outbox.</summary>
+internal sealed class UnroutableException(int count) : Exception($"{count} frames returned unroutable")
+{
+    /// <summary>Frames returned in the batch.</summary>
+    public int Count => count;
 }

@@ -34,6 +34,9 @@ public sealed class SpoolOutbox : IOutbox, IDisposable
     private readonly ILogger _logger;
     private readonly LinkedList<Segment> _segments = new();
     private readonly List<OutgoingFrame> _lookahead = [];
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private FileStream? _writer;
     private long _nextSequence;
     private long _confirmed;
@@ -52,7 +55,17 @@ public sealed class SpoolOutbox : IOutbox, IDisposable
         _broker = broker;
         _logger = logger;
         _drops = new DropCounter($"spool {_directory} over {maxBytes} bytes", time, logger);
-        Directory.CreateDirectory(_directory);
+        // Frames may carry what an outsider should not read (hostnames, addresses, disk names): the spool is the agent's alone.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, PrivateDirectory);
+            File.SetUnixFileMode(_directory, PrivateDirectory);
+        }
+
         _confirmed = ReadConfirmed();
         _nextSequence = _confirmed + 1;
         foreach (var path in Directory.GetFiles(_directory, SegmentPrefix + "*" + SegmentSuffix).Order(StringComparer.Ordinal))
@@ -226,7 +239,7 @@ public sealed class SpoolOutbox : IOutbox, IDisposable
 
         _writer?.Dispose();
         var path = Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"{SegmentPrefix}{_nextSequence:D20}{SegmentSuffix}"));
-        _writer = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _writer = new FileStream(path, PrivateFileOptions(FileMode.Append, FileShare.Read));
         var segment = new Segment(path, _nextSequence, 0);
         _segments.AddLast(segment);
         _readSegment ??= segment;
@@ -323,11 +336,27 @@ public sealed class SpoolOutbox : IOutbox, IDisposable
     }
 
     /// <summary>Replaces the confirmed marker atomically (write, then rename over).</summary>
+    /// <summary>Options to open a spool file for writing, created 0600 where the OS has modes.</summary>
+    private static FileStreamOptions PrivateFileOptions(FileMode mode, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = PrivateFile;
+        }
+
+        return options;
+    }
+
     private void WriteConfirmed(long sequence)
     {
         var path = Path.Combine(_directory, ConfirmedFile);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, sequence.ToString(CultureInfo.InvariantCulture));
+        using (var stream = new FileStream(temporary, PrivateFileOptions(FileMode.Create, FileShare.None)))
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture)));
+        }
+
         File.Move(temporary, path, overwrite: true);
     }
 

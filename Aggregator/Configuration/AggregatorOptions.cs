@@ -32,6 +32,24 @@ public sealed record AggregatorOptions
     /// <summary>[aggregator] stale_factor: a reporter is stale when its last frame is older than this many of its intervals.</summary>
     public double StaleFactor { get; init; } = 3;
 
+    /// <summary>
+    /// [aggregator] max_hosts: hosts the aggregator keeps at most; a frame of a new host past it is dead-lettered with reason
+    /// <c>too_many_hosts</c> (counted, logged).
+    /// </summary>
+    public int MaxHosts { get; init; } = 10_000;
+
+    /// <summary>
+    /// [aggregator] new_hosts_per_minute: new hosts accepted per minute (a token bucket holding as many, refilled evenly); the
+    /// frames of new hosts past it are dead-lettered with reason <c>too_many_hosts</c>, and accepted from the next refill.
+    /// </summary>
+    public int NewHostsPerMinute { get; init; } = 1_000;
+
+    /// <summary>
+    /// [aggregator] forget_after: a host DOWN (no frame) for this long is forgotten: removed from the live state, the API and the
+    /// database's host list, its alerts resolved; its events and downtimes stay. Zero = never.
+    /// </summary>
+    public TimeSpan ForgetAfter { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>[aggregator] events_kept: rows kept in the SQLite events table; older ones are pruned every minute.</summary>
     public int EventsKept { get; init; } = 1_000_000;
 
@@ -60,7 +78,7 @@ public sealed record AggregatorOptions
     public static readonly string[] Keys =
     [
         "listen", "queue", "queue_max_length", "dead_letter_exchange", "dead_letter_queue", "dead_letter_max_length", "prefetch",
-        "max_frame_bytes", "down_after", "stale_factor", "events_kept", "console", "state_dir", "api_token",
+        "max_frame_bytes", "down_after", "stale_factor", "events_kept", "max_hosts", "new_hosts_per_minute", "forget_after", "console", "state_dir", "api_token",
     ];
 
     /// <summary>Reads and validates the aggregator's options; problems are recorded in <paramref name="reader"/>.</summary>
@@ -109,6 +127,9 @@ public sealed record AggregatorOptions
             DownAfter = reader.GetSeconds("aggregator", "down_after", defaults.DownAfter.TotalSeconds, 1, 86400 * 7),
             StaleFactor = staleFactor,
             EventsKept = (int)reader.GetInt("aggregator", "events_kept", defaults.EventsKept, 100, 1_000_000_000),
+            MaxHosts = (int)reader.GetInt("aggregator", "max_hosts", defaults.MaxHosts, 1, 10_000_000),
+            NewHostsPerMinute = (int)reader.GetInt("aggregator", "new_hosts_per_minute", defaults.NewHostsPerMinute, 1, 10_000_000),
+            ForgetAfter = reader.GetSeconds("aggregator", "forget_after", defaults.ForgetAfter.TotalSeconds, 0, 86400 * 3650),
             StateDir = stateDir,
             ApiToken = reader.GetRaw("aggregator", "api_token") is { Length: > 0 } token ? token : null,
             Console = reader.GetChoice("aggregator", "console", defaults.Console, "auto", "table", "log"),

@@ -8,6 +8,7 @@ public sealed class ConsumerStats
 {
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private long _accepted;
+    private long _replayed;
     private volatile bool _connected;
     private volatile bool _connectedOnce;
 
@@ -37,6 +38,12 @@ public sealed class ConsumerStats
     /// <summary>Frames rejected to the dead-letter exchange since start, by reason (snake_case of <see cref="FrameRejection"/>, or <c>internal_error</c>).</summary>
     public IReadOnlyDictionary<string, long> Rejected => new SortedDictionary<string, long>(_rejected, StringComparer.Ordinal);
 
+    /// <summary>Frames skipped since start as replays of frames already applied (acknowledged, not dead-lettered).</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+
+    /// <summary>Counts a frame skipped as a replay.</summary>
+    public void CountReplayed() => Interlocked.Increment(ref _replayed);
+
     /// <summary>Counts an accepted frame.</summary>
     public void CountAccepted() => Interlocked.Increment(ref _accepted);
 
@@ -51,6 +58,9 @@ public sealed class ConsumerStats
         FrameRejection.NotAnObject => "not_an_object",
         FrameRejection.MissingHostname => "missing_hostname",
         FrameRejection.MissingReporter => "missing_reporter",
+        FrameRejection.OutOfRange => "out_of_range",
+        FrameRejection.InvalidText => "invalid_text",
+        FrameRejection.TooManyHosts => "too_many_hosts",
         _ => "none",
     };
 }

@@ -154,17 +154,31 @@ public sealed class FrameConsumer(
             // The body is only valid inside this handler, and so is the frame read in place from it: whatever keeps part of a
             // frame copies it (the host state its bytes, the remediation a JsonElement.Clone).
             var rejection = FrameEnvelope.TryParseInPlace(delivery.Body, options.MaxFrameBytes, out var parsed, out var detail);
-            accepted = rejection == FrameRejection.None;
-            if (accepted)
+            if (rejection == FrameRejection.None)
             {
+                FrameOutcome outcome;
                 using (parsed)
                 {
-                    pipeline.OnFrame(parsed!.Envelope, receivedAt);
+                    outcome = pipeline.OnFrame(parsed!.Envelope, receivedAt);
+                    if (outcome == FrameOutcome.TooManyHosts)
+                    {
+                        rejection = FrameRejection.TooManyHosts;
+                        detail = $"new host '{parsed.Envelope.Hostname}' refused: max_hosts {options.MaxHosts} or new_hosts_per_minute {options.NewHostsPerMinute} reached";
+                    }
                 }
 
-                stats.CountAccepted();
+                if (outcome == FrameOutcome.Applied)
+                {
+                    stats.CountAccepted();
+                }
+                else if (outcome == FrameOutcome.Replay)
+                {
+                    stats.CountReplayed();
+                }
             }
-            else
+
+            accepted = rejection == FrameRejection.None;
+            if (!accepted)
             {
                 var reason = ConsumerStats.ReasonName(rejection);
                 var count = stats.CountRejected(reason);

@@ -40,6 +40,16 @@ public sealed class AlertPipeline(
     private readonly BlindSpot _blind = new(options.DownAfter, StallAfter);
     private DateTimeOffset _lastHostSave = DateTimeOffset.MinValue;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+    private long _replays;
+
+    private readonly System.Threading.RateLimiting.TokenBucketRateLimiter _replayLogBudget = new(new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
+    {
+        TokenLimit = 20,
+        TokensPerPeriod = 20,
+        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
 
     /// <summary>
     /// Raised after each frame's verdict is committed (the remediation watch counts cgminer error polls from it). Handlers run on
@@ -55,6 +65,11 @@ public sealed class AlertPipeline(
         foreach (var host in storedHosts)
         {
             hosts.Restore(host, startedAt);
+        }
+
+        foreach (var (host, reporter, position) in store.LoadApplied())
+        {
+            hosts.RestoreApplied(host, reporter, position, startedAt);
         }
 
         var alerts = store.LoadAlerts();
@@ -76,21 +91,58 @@ public sealed class AlertPipeline(
         PipelineLog.Resumed(logger, db.Path, storedHosts.Count, alerts.Count - ended.Count);
     }
 
-    /// <summary>Applies one accepted frame received at <paramref name="receivedAt"/>; returns once everything it caused is committed.</summary>
+    /// <summary>
+    /// Applies one accepted frame received at <paramref name="receivedAt"/>; returns once everything it caused is committed, with
+    /// the frame's position (<see cref="FramePosition"/>) in the same transaction. A frame at or below the last applied position of
+    /// its host and reporter (a broker redelivery after a crash or reconnect, an agent's re-send) is a replay: it is skipped and
+    /// false returned, so no effect is ever committed twice.
+    /// </summary>
+    /// <returns>Applied; skipped as a replay; or refused (a new host past max_hosts or new_hosts_per_minute: the caller dead-letters it).</returns>
     /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The database could not be written (the caller does not ack the frame).</exception>
-    public void OnFrame(FrameEnvelope frame, DateTimeOffset receivedAt)
+    public FrameOutcome OnFrame(FrameEnvelope frame, DateTimeOffset receivedAt)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        if (!hosts.Admit(frame.Hostname, receivedAt))
+        {
+            return FrameOutcome.TooManyHosts;
+        }
+
+        if (hosts.IsReplay(frame, out var applied))
+        {
+            var count = Interlocked.Increment(ref _replays);
+            using var lease = _replayLogBudget.AttemptAcquire();
+            if (lease.IsAcquired)
+            {
+                PipelineLog.ReplaySkipped(logger, frame.Hostname, frame.Reporter, frame.Seq ?? 0, applied.Seq, count);
+            }
+
+            return FrameOutcome.Replay;
+        }
+
         var up = hosts.Apply(frame, receivedAt);
         var verdict = engine.OnFrame(frame, receivedAt);
         if (up is not null || verdict.Transitions.Count > 0)
         {
             var transitions = up is null ? verdict.Transitions : [.. engine.OnHostUp(up.Host, receivedAt), .. verdict.Transitions];
-            Commit(up is null ? [] : [up], transitions, receivedAt);
+            var position = FramePosition.Of(frame.Seq, frame.Timestamp) is { } p ? (frame.Hostname, frame.Reporter, p) : default((string, string, FramePosition)?);
+            try
+            {
+                Commit(up is null ? [] : [up], transitions, receivedAt, position);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Not committed: the consumer requeues the frame, and its redelivery must not count as a replay.
+                hosts.RestoreApplied(frame.Hostname, frame.Reporter, applied, receivedAt, keep: applied.Seq > 0);
+                throw;
+            }
         }
 
         Evaluated?.Invoke(frame, verdict, receivedAt);
+        return FrameOutcome.Applied;
     }
+
+    /// <summary>Frames skipped as replays since start (<see cref="OnFrame"/>).</summary>
+    public long Replays => Interlocked.Read(ref _replays);
 
     /// <summary>
     /// Records transitions raised outside the rules (the remediation's critical alerts, rules of kind external), through the same
@@ -158,6 +210,7 @@ public sealed class AlertPipeline(
             if (now - _lastPrune >= PrunePeriod)
             {
                 _lastPrune = now;
+                Forget(now);
                 var pruned = store.PruneEvents(options.EventsKept);
                 if (pruned > 0)
                 {
@@ -165,6 +218,28 @@ public sealed class AlertPipeline(
                 }
             }
         }
+    }
+
+    /// <summary>Forgets the hosts DOWN for longer than forget_after: their alerts resolved, a FORGOTTEN event each, their rows deleted.</summary>
+    private void Forget(DateTimeOffset now)
+    {
+        var forgotten = hosts.Forget(now);
+        if (forgotten.Count == 0)
+        {
+            return;
+        }
+
+        var transitions = new List<AlertTransition>();
+        var events = new List<HostEvent>(forgotten.Count);
+        var after = HostStateStore.FormatDuration(options.ForgetAfter.TotalSeconds);
+        foreach (var host in forgotten)
+        {
+            transitions.AddRange(engine.Forget(host, now));
+            events.Add(new HostEvent(now, host, HostEventKinds.Forgotten, $"{host} forgotten: DOWN and silent for longer than forget_after ({after})", null, now));
+        }
+
+        Commit(events, transitions, now);
+        PipelineLog.Forgotten(logger, forgotten.Count, after);
     }
 
     private void LogBlindness(BlindSpotStep step)
@@ -210,10 +285,16 @@ public sealed class AlertPipeline(
         ];
     }
 
-    private void Commit(IReadOnlyList<HostEvent> hostEvents, IReadOnlyList<AlertTransition> transitions, DateTimeOffset now)
+    private void Commit(IReadOnlyList<HostEvent> hostEvents, IReadOnlyList<AlertTransition> transitions, DateTimeOffset now,
+        (string Host, string Reporter, FramePosition Position)? applied = null)
     {
         db.Write((connection, transaction) =>
         {
+            if (applied is { } a)
+            {
+                AlertStore.SaveApplied(connection, transaction, a.Host, a.Reporter, a.Position);
+            }
+
             foreach (var e in hostEvents)
             {
                 AlertStore.AddEvent(connection, transaction, new StoredEvent
@@ -228,6 +309,10 @@ public sealed class AlertPipeline(
                 if (e.Kind == HostEventKinds.Down)
                 {
                     AlertStore.OpenDowntime(connection, transaction, e.Host, e.LastSeen, e.Time);
+                }
+                else if (e.Kind == HostEventKinds.Forgotten)
+                {
+                    AlertStore.DeleteHost(connection, transaction, e.Host);
                 }
                 else if (e.DowntimeSeconds is not null)
                 {
@@ -270,4 +355,17 @@ public sealed class AlertPipeline(
             }
         }
     }
+}
+
+/// <summary>What <see cref="AlertPipeline.OnFrame"/> did with a frame.</summary>
+public enum FrameOutcome
+{
+    /// <summary>Applied; its effects are committed.</summary>
+    Applied,
+
+    /// <summary>Skipped: at or below the last applied frame of its host and reporter (acknowledged, counted).</summary>
+    Replay,
+
+    /// <summary>Refused: a new host past <c>max_hosts</c> or <c>new_hosts_per_minute</c> (dead-lettered as <c>too_many_hosts</c>).</summary>
+    TooManyHosts,
 }

@@ -28,4 +28,13 @@ internal static partial class PipelineLog
 
     [LoggerMessage(407, LogLevel.Warning, "The aggregator did not run for {Seconds} s (machine starved, suspended or process paused): every host's silence is counted from now")]
     public static partial void Stalled(ILogger logger, double seconds);
+
+    [LoggerMessage(408, LogLevel.Error, "Periodic host check failed ({Failures} since start), next one in 1 s: {Reason}")]
+    public static partial void TickFailed(ILogger logger, Exception exception, string reason, long failures);
+
+    [LoggerMessage(409, LogLevel.Information, "Skipped a replayed frame of {Host}/{Reporter} (seq {Seq}, already applied up to seq {AppliedSeq}): {Count} replays skipped since start")]
+    public static partial void ReplaySkipped(ILogger logger, string host, string reporter, long seq, long appliedSeq, long count);
+
+    [LoggerMessage(410, LogLevel.Information, "Forgot {Count} hosts DOWN for longer than forget_after ({After})")]
+    public static partial void Forgotten(ILogger logger, int count, string after);
 }

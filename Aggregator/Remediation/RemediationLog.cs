@@ -61,4 +61,7 @@ internal static partial class RemediationLog
 
     [LoggerMessage(317, LogLevel.Information, "Remediation watches {Count} miners ({Names}); fleet_guard {Percent} %")]
     public static partial void Watching(ILogger logger, int count, string names, double percent);
+
+    [LoggerMessage(330, LogLevel.Error, "The remediation's periodic check failed, next one in 5 s: {Reason}")]
+    public static partial void TickFailed(ILogger logger, Exception exception, string reason);
 }

@@ -49,7 +49,15 @@ public sealed class RemediationService(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(TickPeriod, time, stoppingToken).ConfigureAwait(false);
-                watch.Tick(time.GetUtcNow());
+                try
+                {
+                    watch.Tick(time.GetUtcNow());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // One bad value must not end the remediation's watch: logged, and the next tick runs as usual.
+                    RemediationLog.TickFailed(logger, ex, ex.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

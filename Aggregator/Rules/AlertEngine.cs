@@ -134,6 +134,28 @@ public sealed class AlertEngine
         }
     }
 
+    /// <summary>
+    /// Forgets <paramref name="host"/> (DOWN longer than <c>forget_after</c>): resolves every alert it still has, then drops its
+    /// state; returns the transitions.
+    /// </summary>
+    public IReadOnlyList<AlertTransition> Forget(string host, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        lock (_lock)
+        {
+            _transitions.Clear();
+            if (_hosts.Remove(host, out var state) && state.Alerts is { } alerts)
+            {
+                foreach (var slot in alerts.ToList())
+                {
+                    Resolve(state, slot, at, null, "host forgotten after forget_after");
+                }
+            }
+
+            return [.. _transitions];
+        }
+    }
+
     /// <summary>The host is UP again at <paramref name="at"/>: resolves its <c>host_down</c> alert (nothing when a frame already did).</summary>
     public IReadOnlyList<AlertTransition> OnHostUp(string host, DateTimeOffset at)
     {

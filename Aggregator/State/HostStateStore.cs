@@ -21,6 +21,136 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HostRecord> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _dirty = new(StringComparer.OrdinalIgnoreCase);
+    private double _newHostTokens;
+    private DateTimeOffset _tokensAt = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// True when <paramref name="frame"/> is at or below the last applied frame of its host and reporter
+    /// (<see cref="FramePosition.IsAtOrBelow"/>): a broker redelivery or an agent re-send of a frame already applied.
+    /// <paramref name="applied"/> is that last applied position.
+    /// </summary>
+    public bool IsReplay(FrameEnvelope frame, out FramePosition applied)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        applied = default;
+        if (FramePosition.Of(frame.Seq, frame.Timestamp) is not { } position)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            return _hosts.TryGetValue(frame.Hostname, out var host) && host.Applied.TryGetValue(frame.Reporter, out applied)
+                && position.IsAtOrBelow(applied);
+        }
+    }
+
+    /// <summary>
+    /// Brings back the last committed position of a host's reporter after a restart (<see cref="Storage.AlertStore.SaveApplied"/>),
+    /// so that the frames the broker redelivers and whose effects were committed are recognised as replays.
+    /// </summary>
+    /// <param name="hostname">The host.</param>
+    /// <param name="reporter">The reporter.</param>
+    /// <param name="position">The position to set.</param>
+    /// <param name="startedAt">First seen, for a host not restored yet.</param>
+    /// <param name="keep">False removes the reporter's position instead (none was applied before).</param>
+    public void RestoreApplied(string hostname, string reporter, FramePosition position, DateTimeOffset startedAt, bool keep = true)
+    {
+        lock (_lock)
+        {
+            if (!_hosts.TryGetValue(hostname, out var host))
+            {
+                // First seen shortly before a crash, before its batched save: known from its committed frame alone.
+                host = new HostRecord(hostname, startedAt);
+                _hosts[hostname] = host;
+            }
+
+            if (keep)
+            {
+                host.Applied[reporter] = position;
+            }
+            else
+            {
+                host.Applied.Remove(reporter);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a frame of <paramref name="hostname"/> received at <paramref name="now"/> may be applied: always for a known host;
+    /// for a new one only below <c>max_hosts</c> and while the bucket of <c>new_hosts_per_minute</c> (aggregator's clock) holds a
+    /// token, which this takes.
+    /// </summary>
+    public bool Admit(string hostname, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_hosts.ContainsKey(hostname))
+            {
+                return true;
+            }
+
+            if (_hosts.Count >= options.MaxHosts)
+            {
+                return false;
+            }
+
+            var rate = options.NewHostsPerMinute;
+            if (_tokensAt == DateTimeOffset.MinValue)
+            {
+                _newHostTokens = rate;
+            }
+            else if (now > _tokensAt)
+            {
+                _newHostTokens = Math.Min(rate, _newHostTokens + ((now - _tokensAt).TotalMinutes * rate));
+            }
+
+            _tokensAt = now;
+            if (_newHostTokens < 1)
+            {
+                return false;
+            }
+
+            _newHostTokens--;
+            return true;
+        }
+    }
+
+    /// <summary>Number of hosts kept.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _hosts.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes every host DOWN and silent for longer than <c>forget_after</c> at <paramref name="now"/> (none when it is 0);
+    /// returns their names.
+    /// </summary>
+    public IReadOnlyList<string> Forget(DateTimeOffset now)
+    {
+        if (options.ForgetAfter <= TimeSpan.Zero)
+        {
+            return [];
+        }
+
+        lock (_lock)
+        {
+            var forgotten = _hosts.Values.Where(h => h.DownSince is not null && now - h.LastSeen > options.ForgetAfter).Select(h => h.Name).ToList();
+            foreach (var name in forgotten)
+            {
+                _hosts.Remove(name);
+                _dirty.Remove(name);
+            }
+
+            return forgotten;
+        }
+    }
 
     /// <summary>Records a received frame; returns the UP change when the host is new or was DOWN, else null.</summary>
     public HostEvent? Apply(FrameEnvelope frame, DateTimeOffset receivedAt)
@@ -55,6 +185,11 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
             }
 
             record.Store(frame, receivedAt);
+            if (FramePosition.Of(frame.Seq, frame.Timestamp) is { } position)
+            {
+                host.Applied[frame.Reporter] = position;
+            }
+
             _dirty.Add(host.Name);
         }
 
@@ -234,6 +369,9 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         public DateTimeOffset SilenceFrom { get; set; } = DateTimeOffset.MinValue;
 
         public Dictionary<string, ReporterRecord> Reporters { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Each reporter's last applied frame position (<see cref="IsReplay"/>).</summary>
+        public Dictionary<string, FramePosition> Applied { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>

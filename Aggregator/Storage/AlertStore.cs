@@ -19,7 +19,7 @@ public sealed class AlertStore
     {
         ArgumentNullException.ThrowIfNull(db);
         _db = db;
-        db.EnsureSchema("alerts", 1,
+        db.EnsureSchema("alerts", 2,
             """
             CREATE TABLE IF NOT EXISTS events (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, host TEXT NOT NULL, rule TEXT, instance TEXT,
@@ -43,6 +43,10 @@ public sealed class AlertStore
             """
             CREATE TABLE IF NOT EXISTS hosts (
                 name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, down_since INTEGER)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS applied (
+                host TEXT NOT NULL, reporter TEXT NOT NULL, seq INTEGER NOT NULL, timestamp REAL NOT NULL, PRIMARY KEY (host, reporter))
             """);
     }
 
@@ -178,6 +182,47 @@ public sealed class AlertStore
         }
 
         return (IReadOnlyList<StoredHost>)hosts;
+    });
+
+    /// <summary>
+    /// Records, in the transaction that commits a frame's effects, that frame's position (<c>seq</c>, <c>timestamp</c>) as the last
+    /// applied one of its host and reporter: after a crash the broker redelivers unacknowledged frames, and those at or below this
+    /// position are skipped (<see cref="State.FramePosition"/>), so no effect is committed twice.
+    /// </summary>
+    public static void SaveApplied(SqliteConnection connection, SqliteTransaction transaction, string host, string reporter, State.FramePosition position)
+    {
+        using var command = Command(connection, transaction, """
+            INSERT INTO applied(host, reporter, seq, timestamp) VALUES ($host, $reporter, $seq, $ts)
+            ON CONFLICT(host, reporter) DO UPDATE SET seq = $seq, timestamp = $ts
+            """);
+        command.Parameters.AddWithValue("$host", host);
+        command.Parameters.AddWithValue("$reporter", reporter);
+        command.Parameters.AddWithValue("$seq", position.Seq);
+        command.Parameters.AddWithValue("$ts", position.Timestamp);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes a forgotten host from the host list and its frame positions (its events and downtimes stay).</summary>
+    public static void DeleteHost(SqliteConnection connection, SqliteTransaction transaction, string host)
+    {
+        using var command = Command(connection, transaction, "DELETE FROM hosts WHERE name = $host; DELETE FROM applied WHERE host = $host");
+        command.Parameters.AddWithValue("$host", host);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Every (host, reporter)'s last committed frame position (<see cref="SaveApplied"/>).</summary>
+    public IReadOnlyList<(string Host, string Reporter, State.FramePosition Position)> LoadApplied() => _db.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT host, reporter, seq, timestamp FROM applied";
+        using var reader = command.ExecuteReader();
+        var applied = new List<(string, string, State.FramePosition)>();
+        while (reader.Read())
+        {
+            applied.Add((reader.GetString(0), reader.GetString(1), new State.FramePosition(reader.GetInt64(2), reader.GetDouble(3))));
+        }
+
+        return (IReadOnlyList<(string, string, State.FramePosition)>)applied;
     });
 
     /// <summary>Every pending and firing alert, for the engine to resume from.</summary>

@@ -15,6 +15,15 @@ public sealed class StateDatabase : IDisposable
     /// <summary>File name inside state_dir.</summary>
     public const string FileName = "state.db";
 
+    /// <summary>Mode of a state_dir this creates: rwxr-x---.</summary>
+    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    /// <summary>Mode of state.db: rw-r-----.</summary>
+    public const UnixFileMode FileMode640 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+
+    private const UnixFileMode OtherBits = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
     private readonly Lock _lock = new();
     private readonly SqliteConnection _connection;
 
@@ -22,8 +31,18 @@ public sealed class StateDatabase : IDisposable
     public StateDatabase(string stateDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(stateDirectory);
-        Directory.CreateDirectory(stateDirectory);
+        // The database holds hostnames, alerts, email addresses and remediation logs: 0750 for state_dir, 0640 for state.db
+        // (SQLite creates its -wal and -shm files with the database file's mode), nothing for other users.
         Path = System.IO.Path.Combine(stateDirectory, FileName);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(stateDirectory);
+        }
+        else
+        {
+            RestrictModes(stateDirectory, Path);
+        }
+
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -33,6 +52,25 @@ public sealed class StateDatabase : IDisposable
         _connection.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;");
         Execute("CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void RestrictModes(string directory, string path)
+    {
+        Directory.CreateDirectory(directory, DirectoryMode);
+        if (!File.Exists(path))
+        {
+            new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode640 }).Dispose();
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+        {
+            var mode = File.GetUnixFileMode(file);
+            if ((mode & OtherBits) != 0)
+            {
+                File.SetUnixFileMode(file, mode & ~OtherBits);
+            }
+        }
     }
 
     /// <summary>Full path of the database file.</summary>

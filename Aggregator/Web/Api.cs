@@ -138,7 +138,7 @@ public static class Api
         app.MapPost("/api/miners/{name}/restart", (string name, HttpContext http, MinerWatch watch, TimeProvider time, AggregatorOptions options) =>
             ManualAsync(name, RemediationAction.Restart, http, watch, time, options));
 
-        app.MapGet("/healthz", (ConsumerStats stats, NotificationDispatcher dispatcher) =>
+        app.MapGet("/healthz", (ConsumerStats stats, NotificationDispatcher dispatcher, DownDetector detector) =>
         {
             var body = new
             {
@@ -147,6 +147,8 @@ public static class Api
                 broker_error = stats.LastBrokerError,
                 frames_accepted = stats.Accepted,
                 frames_rejected = stats.Rejected,
+                frames_replayed = stats.Replayed,
+                tick_failures = detector.Failures,
                 notifications = dispatcher.Health(),
             };
             return Results.Json(body, statusCode: stats.Connected ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

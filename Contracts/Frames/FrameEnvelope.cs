@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Psistats.Contracts.Frames;
@@ -22,6 +23,15 @@ public enum FrameRejection
 
     /// <summary>No non-empty string <c>reporter</c>.</summary>
     MissingReporter,
+
+    /// <summary>An envelope number (<c>timestamp</c>, <c>interval</c>, <c>seq</c>) of the wrong type or outside its range.</summary>
+    OutOfRange,
+
+    /// <summary>A string or property name that is not valid Unicode (a lone UTF-16 surrogate written as a <c>\u</c> escape).</summary>
+    InvalidText,
+
+    /// <summary>A frame of a new host past <c>[aggregator] max_hosts</c> or past the rate of new hosts (decided by the aggregator, not by parsing).</summary>
+    TooManyHosts,
 }
 
 /// <summary>
@@ -37,6 +47,21 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
 {
     /// <summary>Longest hostname or reporter accepted, characters.</summary>
     public const int MaxNameLength = 255;
+
+    /// <summary>Largest <c>timestamp</c> accepted: 9999-12-31T23:59:59Z in Unix seconds.</summary>
+    public const double MaxTimestamp = 253_402_300_799;
+
+    /// <summary>
+    /// Largest <c>interval</c> accepted, seconds (30 days): longer than any real reporter's period, and far from TimeSpan's limits
+    /// once multiplied by <c>stale_factor</c>.
+    /// </summary>
+    public const double MaxInterval = 2_592_000;
+
+    /// <summary>Largest <c>seq</c> accepted: 2^53, the largest integer every JSON reader keeps exactly.</summary>
+    public const long MaxSeq = 1L << 53;
+
+    /// <summary>JSON <c>seq</c>, the agent's frame number (see <see cref="Frame.Seq"/>), or null if absent.</summary>
+    public long? Seq { get; init; }
 
     /// <summary>
     /// The UTF-8 JSON <see cref="Body"/> was parsed from, when the envelope comes from <see cref="TryParseInPlace"/> (valid as
@@ -59,7 +84,7 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
             using (parsed)
             {
                 var e = parsed.Envelope;
-                envelope = new FrameEnvelope(e.Hostname, e.Reporter, e.Timestamp, e.Interval, e.Body.Clone());
+                envelope = new FrameEnvelope(e.Hostname, e.Reporter, e.Timestamp, e.Interval, e.Body.Clone()) { Seq = e.Seq };
             }
         }
 
@@ -110,6 +135,12 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
                 return FrameRejection.NotAnObject;
             }
 
+            if (MayHoldLoneSurrogate(body.Span) && FindInvalidText(root, "$") is { } where)
+            {
+                detail = $"{where} is not valid Unicode (a lone UTF-16 surrogate escape)";
+                return FrameRejection.InvalidText;
+            }
+
             var hostname = NonEmptyString(root, "hostname");
             if (hostname is null)
             {
@@ -124,7 +155,14 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
                 return FrameRejection.MissingReporter;
             }
 
-            var envelope = new FrameEnvelope(hostname, reporter, Number(root, "timestamp"), Number(root, "interval"), root) { Utf8 = body };
+            if (!TryNumber(root, "timestamp", 0, MaxTimestamp, out var timestamp, out detail)
+                || !TryNumber(root, "interval", 0, MaxInterval, out var interval, out detail)
+                || !TrySeq(root, out var seq, out detail))
+            {
+                return FrameRejection.OutOfRange;
+            }
+
+            var envelope = new FrameEnvelope(hostname, reporter, timestamp, interval, root) { Utf8 = body, Seq = seq };
             parsed = new ParsedFrame(envelope, document);
             keep = true;
             return FrameRejection.None;
@@ -144,10 +182,130 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
             ? text
             : null;
 
-    private static double? Number(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)
-            ? number
-            : null;
+    /// <summary>
+    /// An optional envelope number: absent, null or not a number is null (as before bounds were checked: consumers ignore what they
+    /// cannot read); a number must be finite and in [min, max].
+    /// </summary>
+    private static bool TryNumber(JsonElement root, string name, double min, double max, out double? value, out string? detail)
+    {
+        value = null;
+        detail = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.Number)
+        {
+            return true;
+        }
+
+        if (!element.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            detail = $"'{name}' {Describe(element)} is not a finite number";
+            return false;
+        }
+
+        if (number < min || number > max)
+        {
+            detail = string.Create(CultureInfo.InvariantCulture, $"'{name}' {Describe(element)} is outside [{min}, {max}]");
+            return false;
+        }
+
+        value = number;
+        return true;
+    }
+
+    private static bool TrySeq(JsonElement root, out long? seq, out string? detail)
+    {
+        seq = null;
+        detail = null;
+        if (!root.TryGetProperty("seq", out var element) || element.ValueKind != JsonValueKind.Number)
+        {
+            return true;
+        }
+
+        if (!element.TryGetInt64(out var number) || number < 0 || number > MaxSeq)
+        {
+            detail = string.Create(CultureInfo.InvariantCulture, $"'seq' {Describe(element)} is not an integer in [0, {MaxSeq}]");
+            return false;
+        }
+
+        seq = number;
+        return true;
+    }
+
+    /// <summary>A number's own text for a rejection's detail, capped.</summary>
+    private static string Describe(JsonElement element) => element.GetRawText() is { Length: > 40 } raw ? raw[..40] + "..." : element.GetRawText();
+
+    /// <summary>
+    /// Cheap pre-check: does the body hold a <c>\uD800</c>-<c>\uDFFF</c> escape? The JSON reader accepts such escapes unpaired, and
+    /// reading that string later (a rule, the API serialising the host) throws; only bodies with one are walked.
+    /// </summary>
+    private static bool MayHoldLoneSurrogate(ReadOnlySpan<byte> utf8)
+    {
+        int at;
+        while ((at = utf8.IndexOf("\\u"u8)) >= 0 && at + 3 < utf8.Length)
+        {
+            if (utf8[at + 2] is (byte)'d' or (byte)'D' && utf8[at + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
+            {
+                return true;
+            }
+
+            utf8 = utf8[(at + 2)..];
+        }
+
+        return false;
+    }
+
+    /// <summary>The JSON path of the first string or property name that cannot be read as text, or null when all can.</summary>
+    private static string? FindInvalidText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return path;
+                }
+
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return $"a property name in {path}";
+                    }
+
+                    if (FindInvalidText(property.Value, $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindInvalidText(item, string.Create(CultureInfo.InvariantCulture, $"{path}[{i++}]")) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+
+            default:
+                return null;
+        }
+    }
 }
 
 /// <summary>

@@ -67,6 +67,19 @@ public sealed class FrameTests
     [InlineData("{\"hostname\":42,\"reporter\":\"cpu\"}", FrameRejection.MissingHostname)]
     [InlineData("{\"hostname\":\"h\"}", FrameRejection.MissingReporter)]
     [InlineData("{\"hostname\":\"h\",\"reporter\":null}", FrameRejection.MissingReporter)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":1e400}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":-1e400}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":1e300}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":4e11}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":-0.5}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"timestamp\":-1}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"timestamp\":1e308}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"seq\":1.5}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"seq\":-3}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"seq\":123456789012345678901234567890}", FrameRejection.OutOfRange)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"note\":\"\\udc00x\"}", FrameRejection.InvalidText)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"a\":[{\"\\ud800\":1}]}", FrameRejection.InvalidText)]
+    [InlineData("{\"hostname\":\"\\ud800\",\"reporter\":\"cpu\"}", FrameRejection.InvalidText)]
     public void Unusable_bodies_are_rejected_with_a_reason(string body, FrameRejection expected)
     {
         Assert.Equal(expected, FrameEnvelope.TryParse(Encoding.UTF8.GetBytes(body), 65536, out var envelope, out var detail));
@@ -132,5 +145,25 @@ public sealed class FrameTests
             .ToList();
         // The catalog's host reporters, then the proxy-mode reporter, which is configured per miner ([cgminer:NAME]), not in the catalog.
         Assert.Equal(Psistats.Agent.Reporters.ReporterCatalog.All.Select(d => d.Name).Append(CgminerFrame.Name), reporters);
+    }
+
+    [Theory]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"note\":\"\\ud83d\\ude00 \\\\udc00\"}")]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":2592000,\"timestamp\":253402300799,\"seq\":9007199254740992}")]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":null,\"timestamp\":null,\"seq\":0}")]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":0,\"timestamp\":0,\"seq\":\"7\"}")]
+    public void Valid_text_and_numbers_at_their_bounds_are_accepted(string body)
+    {
+        Assert.Equal(FrameRejection.None, FrameEnvelope.TryParse(Encoding.UTF8.GetBytes(body), 65536, out var envelope, out var detail));
+        Assert.Null(detail);
+        Assert.NotNull(envelope);
+    }
+
+    [Fact]
+    public void An_out_of_range_number_is_named_in_the_detail()
+    {
+        FrameEnvelope.TryParse("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":4e11}"u8.ToArray(), 65536, out _, out var detail);
+
+        Assert.Equal("'interval' 4e11 is outside [0, 2592000]", detail);
     }
 }
