@@ -32,8 +32,11 @@ public sealed record AgentOptions
     /// <summary>[app] publish_timeout: seconds to wait for a batch's publisher confirms before reconnecting.</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>[app] persistent: publish with delivery mode 2 (persistent) instead of 1 (transient).</summary>
-    public bool Persistent { get; init; }
+    /// <summary>
+    /// [app] persistent: publish with delivery mode 2 (persistent) instead of 1 (transient), so that frames waiting in a durable
+    /// queue (the aggregator's) survive a broker restart. Default yes (psistats published transient frames; consumers cannot tell).
+    /// </summary>
+    public bool Persistent { get; init; } = true;
 
     /// <summary>
     /// [app] mandatory: publish with the AMQP <c>mandatory</c> flag, so that a frame no queue is bound for comes back
