@@ -16,6 +16,9 @@ public static class MessageText
     /// <summary>Longest field kept in a subject or body line, characters; longer ones are cut and end in <c>…</c>.</summary>
     public const int MaxFieldLength = 512;
 
+    /// <summary>The most member lines in a grouped message's body; the rest are counted (<c>... and N more</c>).</summary>
+    public const int MaxGroupLines = 100;
+
     /// <summary>Every subject starts with this.</summary>
     public const string SubjectPrefix = "[psistats]";
 
@@ -266,25 +269,111 @@ public static class MessageText
     }
 
     /// <summary>
+    /// The subject of a grouped message (one rule, kind and severity; <see cref="OutboxGroup"/>):
+    /// <c>[psistats] FIRING error: host_down on 50 hosts (web01, web02, web03 +47 more)</c>, or, when some host has several
+    /// instances, <c>[psistats] FIRING error: disk_space, 5 alerts on 2 hosts (a, b)</c>.
+    /// </summary>
+    public static string GroupSubject(IReadOnlyList<OutboxRow> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        return $"{SubjectPrefix} {Title(members[0].Kind)} {AlertStore.SeverityName(members[0].Severity)}: {GroupWhat(members)}";
+    }
+
+    /// <summary>
+    /// The body of a grouped message: a title line, then the members' <see cref="Line"/>s oldest first, at most
+    /// <see cref="MaxGroupLines"/> of them and then <c>... and N more</c>; when <paramref name="following"/> &gt; 0, a line
+    /// saying that many members of the group follow in further messages (past <c>group_max</c>).
+    /// </summary>
+    public static string GroupBody(IReadOnlyList<OutboxRow> members, long following)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var ordered = members.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToList();
+        var body = new StringBuilder();
+        body.Append(CultureInfo.InvariantCulture, $"{Title(ordered[0].Kind)} ({AlertStore.SeverityName(ordered[0].Severity)}): {GroupWhat(ordered)}\n\n");
+        foreach (var member in ordered.Take(MaxGroupLines))
+        {
+            body.Append(member.Line).Append('\n');
+        }
+
+        if (ordered.Count > MaxGroupLines)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"... and {ordered.Count - MaxGroupLines} more\n");
+        }
+
+        if (following > 0)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"\n{following} more of this group follow in further messages.\n");
+        }
+
+        return AppendFooter(body);
+    }
+
+    /// <summary>
+    /// The JSON a webhook receives for a grouped message, instead of one POST per notification: <c>kind</c>, <c>severity</c>,
+    /// <c>rule</c>, <c>count</c> (members), <c>subject</c> and <c>body</c> (<see cref="GroupSubject"/>, <see cref="GroupBody"/>),
+    /// <c>alerts</c> (the members' own payloads, <see cref="Payload"/>, each with its <c>message_id</c>) and the group's
+    /// <c>message_id</c> (<see cref="GroupMessageId"/>). A receiver tells it from a single notification by <c>alerts</c>.
+    /// </summary>
+    public static JsonObject GroupPayload(IReadOnlyList<OutboxRow> members, long following, string host)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var alerts = new JsonArray();
+        foreach (var member in members.OrderBy(m => m.Id))
+        {
+            var payload = JsonNode.Parse(member.Payload ?? "{}")!.AsObject();
+            payload["message_id"] = MessageId(member.Id, host);
+            alerts.Add(payload);
+        }
+
+        var first = members[0];
+        return new JsonObject
+        {
+            ["kind"] = first.Kind,
+            ["severity"] = AlertStore.SeverityName(first.Severity),
+            ["rule"] = Clean(first.Rule),
+            ["count"] = members.Count,
+            ["subject"] = GroupSubject(members),
+            ["body"] = GroupBody(members, following),
+            ["alerts"] = alerts,
+            ["message_id"] = GroupMessageId(members.Select(m => m.Id).ToList(), host),
+        };
+    }
+
+    /// <summary>
     /// The Message-ID of outbox row <paramref name="id"/>: <c>&lt;psistats-outbox-ID@host&gt;</c>. Stable across restarts, so a
     /// receiver can drop the duplicate a crash between sending and marking as sent may cause.
     /// </summary>
     public static string MessageId(long id, string host) => $"<psistats-outbox-{id.ToString(CultureInfo.InvariantCulture)}@{MessageIdDomain(host)}>";
 
     /// <summary>The Message-ID of a digest: its lowest row id and a hash of all its row ids (the same members give the same id).</summary>
-    public static string DigestMessageId(IReadOnlyCollection<long> ids, string host)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var ordered = ids.Order().ToList();
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(string.Join(',', ordered)));
-        return $"<psistats-outbox-{ordered[0].ToString(CultureInfo.InvariantCulture)}-digest-{Convert.ToHexStringLower(hash, 0, 6)}@{MessageIdDomain(host)}>";
-    }
+    public static string DigestMessageId(IReadOnlyCollection<long> ids, string host) => MembersMessageId(ids, "digest", host);
+
+    /// <summary>The Message-ID of a grouped message, <c>&lt;psistats-outbox-ID-group-HASH@host&gt;</c>, made as <see cref="DigestMessageId"/>'s.</summary>
+    public static string GroupMessageId(IReadOnlyCollection<long> ids, string host) => MembersMessageId(ids, "group", host);
 
     /// <summary>A host name reduced to what a Message-ID's right side and an address may hold (letters, digits, <c>.</c>, <c>-</c>); <c>localhost</c> when nothing is left.</summary>
     public static string MessageIdDomain(string host)
     {
         var kept = new string((host ?? "").Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-').ToArray()).Trim('.', '-');
         return kept.Length == 0 ? "localhost" : kept;
+    }
+
+    /// <summary><c>host_down on 50 hosts (web01, web02, web03 +47 more)</c>, or <c>disk_space, 5 alerts on 2 hosts (a, b)</c>.</summary>
+    private static string GroupWhat(IReadOnlyList<OutboxRow> members)
+    {
+        var rule = Clean(members[0].Rule);
+        var hosts = members.Select(m => m.Host).Distinct(StringComparer.Ordinal).ToList();
+        var onHosts = $"on {hosts.Count} {(hosts.Count == 1 ? "host" : "hosts")}";
+        var names = string.Join(", ", hosts.Take(3).Select(h => Clean(h, 64))) + (hosts.Count > 3 ? $" +{hosts.Count - 3} more" : "");
+        return hosts.Count == members.Count ? $"{rule} {onHosts} ({names})" : $"{rule}, {members.Count} alerts {onHosts} ({names})";
+    }
+
+    private static string MembersMessageId(IReadOnlyCollection<long> ids, string tag, string host)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var ordered = ids.Order().ToList();
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(string.Join(',', ordered)));
+        return $"<psistats-outbox-{ordered[0].ToString(CultureInfo.InvariantCulture)}-{tag}-{Convert.ToHexStringLower(hash, 0, 6)}@{MessageIdDomain(host)}>";
     }
 
     private static string Title(string kind) => kind switch

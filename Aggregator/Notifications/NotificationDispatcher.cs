@@ -7,11 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Psistats.Aggregator.Notifications;
 
 /// <summary>The notifications' numbers for <c>/healthz</c>.</summary>
-/// <param name="Pending">Outbox rows not sent yet (digest members waiting for their window included).</param>
+/// <param name="Pending">Outbox rows not sent yet (digest members and rows in their group_wait included).</param>
 /// <param name="Failing">Unsent rows that failed at least once.</param>
 /// <param name="OldestPending">When the oldest unsent row was queued.</param>
-/// <param name="Sent">Rows sent since start (a digest counts its members).</param>
-/// <param name="FailedAttempts">Failed send attempts since start (a digest attempt counts once).</param>
+/// <param name="Sent">Rows sent since start (a digest or a grouped message counts its members).</param>
+/// <param name="FailedAttempts">Failed send attempts since start (a digest or grouped message attempt counts once).</param>
 /// <param name="LastError">The last failure, <c>notifier: message</c>.</param>
 /// <param name="LastErrorAt">When it happened.</param>
 /// <param name="FailingNotifiers">Notifiers whose last attempt failed.</param>
@@ -27,8 +27,11 @@ public sealed record NotificationHealth(
 
 /// <summary>
 /// Sends the outbox: every <see cref="Period"/>, each due immediate row as one message, and each due digest group (email
-/// members of one recipient set whose window has ended) as one email with a line per member. A row is marked sent right after
-/// its send returned; a failed one gets attempts + 1, its error, and a next attempt after the backoff
+/// members of one recipient set whose window has ended) as one email with a line per member. With <c>group_wait</c> above 0,
+/// immediate alert notifications go out by <see cref="OutboxGroup"/> instead (Alertmanager's group_wait): the first of a group
+/// waits group_wait, and it and every member queued meanwhile go out as one message (<c>group_max</c> members at most, the
+/// rest in the next ones; a member alone as its single message); every member is marked sent, or failed, with the message.
+/// A row is marked sent right after its send returned; a failed one gets attempts + 1, its error, and a next attempt after the backoff
 /// (<see cref="NotificationOptions.Backoff"/>: retry_initial doubling up to retry_max). While a notifier fails, its other rows wait
 /// for the same next attempt (one try per backoff step, not one per row). A notifier's failure is logged when it starts
 /// (or its error changes) and when it ends, not at every retry. Rows are never deleted unsent.
@@ -38,7 +41,7 @@ public sealed class NotificationDispatcher : BackgroundService
     /// <summary>How often the outbox is looked at.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
-    /// <summary>Immediate rows sent per tick at most (the rest follow at the next ticks).</summary>
+    /// <summary>Immediate rows, and grouped messages, sent per tick at most (the rest follow at the next ticks).</summary>
     public const int BatchLimit = 200;
 
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
@@ -110,12 +113,17 @@ public sealed class NotificationDispatcher : BackgroundService
             }
 
             var sent = 0;
-            foreach (var row in _outbox.DueImmediate(now, BatchLimit))
+            foreach (var row in _outbox.DueImmediate(now, BatchLimit, _options.Grouping))
             {
                 if (!Waiting(row.Notifier, now) && await AttemptAsync(row.Notifier, row.Kind, [row], row.Subject, ct => SendRowAsync(row, ct), cancellationToken).ConfigureAwait(false))
                 {
                     sent++;
                 }
+            }
+
+            if (_options.Grouping)
+            {
+                sent += await DispatchGroupsAsync(now, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var digest in _outbox.DueDigests(now))
@@ -166,6 +174,56 @@ public sealed class NotificationDispatcher : BackgroundService
     {
         _once.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>
+    /// Sends each due group (<see cref="NotificationOutbox.DueGroups"/>) as messages of at most <c>group_max</c> members, oldest
+    /// first, at most <see cref="BatchLimit"/> messages per pass; a member alone goes out as its own single message. A failed
+    /// message leaves its group (and its notifier) for the backoff.
+    /// </summary>
+    private async Task<int> DispatchGroupsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        var messages = 0;
+        foreach (var group in _outbox.DueGroups(now))
+        {
+            while (messages < BatchLimit && !Waiting(group.Notifier, now))
+            {
+                var (members, unsent) = _outbox.GroupMembers(group, _options.GroupMax);
+                if (members.Count == 0)
+                {
+                    break;
+                }
+
+                messages++;
+                bool delivered;
+                if (members.Count == 1)
+                {
+                    var row = members[0];
+                    delivered = await AttemptAsync(row.Notifier, row.Kind, members, row.Subject, ct => SendRowAsync(row, ct), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var following = unsent - members.Count;
+                    var subject = MessageText.GroupSubject(members);
+                    delivered = await AttemptAsync(group.Notifier, $"{group.Kind} group", members, subject,
+                        ct => SendGroupAsync(members, subject, following, ct), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!delivered)
+                {
+                    break;
+                }
+
+                sent += members.Count;
+                if (members.Count < _options.GroupMax)
+                {
+                    break;
+                }
+            }
+        }
+
+        return sent;
     }
 
     private bool Waiting(string notifier, DateTimeOffset now)
@@ -227,7 +285,7 @@ public sealed class NotificationDispatcher : BackgroundService
             NotificationsLog.NotifierRecovered(_logger, notifier, recoveredAfter);
         }
 
-        NotificationsLog.Sent(_logger, kind, notifier, string.Join(',', ids), subject);
+        NotificationsLog.Sent(_logger, kind, notifier, DescribeIds(ids), subject);
         return true;
     }
 
@@ -240,11 +298,27 @@ public sealed class NotificationDispatcher : BackgroundService
             return _email.SendAsync(message, cancellationToken);
         }
 
-        var hook = _options.Webhooks.FirstOrDefault(h => h.Enabled && h.Name.Equals(row.Notifier, StringComparison.OrdinalIgnoreCase))
-            ?? throw new InvalidOperationException($"no enabled [webhook:{row.Notifier}] in the configuration");
         var payload = JsonNode.Parse(row.Payload ?? "{}")!.AsObject();
         payload["message_id"] = MessageText.MessageId(row.Id, _messageIdHost);
-        return _webhooks.SendAsync(hook, payload.ToJsonString(), cancellationToken);
+        return _webhooks.SendAsync(Hook(row.Notifier), payload.ToJsonString(), cancellationToken);
+    }
+
+    private WebhookOptions Hook(string name) =>
+        _options.Webhooks.FirstOrDefault(h => h.Enabled && h.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new InvalidOperationException($"no enabled [webhook:{name}] in the configuration");
+
+    private Task SendGroupAsync(IReadOnlyList<OutboxRow> members, string subject, long following, CancellationToken cancellationToken)
+    {
+        var notifier = members[0].Notifier;
+        if (notifier.Equals(EmailOptions.Section, StringComparison.OrdinalIgnoreCase))
+        {
+            EnsureEmailEnabled();
+            var message = new EmailMessage(MessageText.GroupMessageId(members.Select(m => m.Id).ToList(), _messageIdHost), members[0].Recipients ?? "",
+                subject, MessageText.GroupBody(members, following), []);
+            return _email.SendAsync(message, cancellationToken);
+        }
+
+        return _webhooks.SendAsync(Hook(notifier), MessageText.GroupPayload(members, following, _messageIdHost).ToJsonString(), cancellationToken);
     }
 
     private Task SendDigestAsync(IReadOnlyList<OutboxRow> members, string subject, CancellationToken cancellationToken)
@@ -273,6 +347,10 @@ public sealed class NotificationDispatcher : BackgroundService
 
         return state;
     }
+
+    /// <summary>The row ids for the log: all of them up to 10, else the first three and how many more (a group holds up to group_max).</summary>
+    private static string DescribeIds(List<long> ids) =>
+        ids.Count <= 10 ? string.Join(',', ids) : $"{string.Join(',', ids.Take(3))} and {ids.Count - 3} more";
 
     /// <summary>The exception's message and its inner ones' (SmtpException hides the socket error inside).</summary>
     private static string Describe(Exception exception)

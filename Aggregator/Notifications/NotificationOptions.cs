@@ -4,8 +4,8 @@ namespace Psistats.Aggregator.Notifications;
 
 /// <summary>
 /// Everything the notifications read from psistats.ini: <c>[notifications]</c> (repeat interval, resolve notices, retry
-/// backoff), <c>[email]</c>, each <c>[webhook:NAME]</c> and each <c>[silence:NAME]</c>. Names follow Alertmanager
-/// (<c>repeat_interval</c>, <c>send_resolved</c>).
+/// backoff, grouping), <c>[email]</c>, each <c>[webhook:NAME]</c> and each <c>[silence:NAME]</c>. Names follow Alertmanager
+/// (<c>repeat_interval</c>, <c>send_resolved</c>, <c>group_wait</c>).
 /// </summary>
 public sealed record NotificationOptions
 {
@@ -13,7 +13,7 @@ public sealed record NotificationOptions
     public const string Section = "notifications";
 
     /// <summary>Keys of <c>[notifications]</c>.</summary>
-    public static readonly string[] Keys = ["repeat_interval", "send_resolved", "retry_initial", "retry_max"];
+    public static readonly string[] Keys = ["repeat_interval", "send_resolved", "retry_initial", "retry_max", "group_wait", "group_max"];
 
     /// <summary>
     /// <c>repeat_interval</c>: an alert still firing is notified again when its last notification is this old, default 4 h;
@@ -29,6 +29,20 @@ public sealed record NotificationOptions
 
     /// <summary><c>retry_max</c>: the longest wait between two attempts, default 5 min.</summary>
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <c>group_wait</c>: how long an immediate alert notification (firing, repeat or resolve notice sent at once: email of error
+    /// and critical, every webhook) waits so that others of the same group (notifier, recipients, rule, kind, severity) join it
+    /// in one message, default 10 s (Alertmanager's group_wait); <see cref="TimeSpan.Zero"/> = no grouping, one message per
+    /// notification at once.
+    /// </summary>
+    public TimeSpan GroupWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>group_max</c>: the most notifications in one grouped message, default 1000; the rest of the group follow in the next ones.</summary>
+    public int GroupMax { get; init; } = 1000;
+
+    /// <summary>Whether immediate alert notifications are grouped (<see cref="GroupWait"/> above 0).</summary>
+    public bool Grouping => GroupWait > TimeSpan.Zero;
 
     /// <summary><c>[email]</c>.</summary>
     public EmailOptions Email { get; init; } = new();
@@ -77,6 +91,8 @@ public sealed record NotificationOptions
             SendResolved = reader.GetBool(Section, "send_resolved", defaults.SendResolved),
             RetryInitial = retryInitial,
             RetryMax = retryMax,
+            GroupWait = reader.GetSeconds(Section, "group_wait", defaults.GroupWait.TotalSeconds, 0, 3600),
+            GroupMax = (int)reader.GetInt(Section, "group_max", defaults.GroupMax, 1, 100_000),
             Email = EmailOptions.Read(reader),
             Webhooks = WebhookOptions.ReadAll(reader),
             Silences = SilenceSpec.ReadAll(reader),

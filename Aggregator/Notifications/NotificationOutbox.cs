@@ -18,6 +18,9 @@ public sealed class NotificationOutbox
     private const string Columns =
         "id, created_at, notifier, kind, rule, host, instance, severity, recipients, subject, body, line, payload, digest, attempts, next_attempt_at, sent_at, last_error";
 
+    /// <summary>The kinds that are about an alert (<see cref="NotificationKinds.IsAlert"/>), as an SQL list.</summary>
+    private const string AlertKinds = $"('{NotificationKinds.Firing}', '{NotificationKinds.Repeat}', '{NotificationKinds.Resolved}')";
+
     private readonly StateDatabase _db;
 
     /// <summary>Creates the module's tables when missing.</summary>
@@ -81,15 +84,74 @@ public sealed class NotificationOutbox
         return _db.Write((connection, transaction) => messages.Select(m => Enqueue(connection, transaction, m)).ToList());
     }
 
-    /// <summary>Unsent rows that are not digest members and are due at <paramref name="now"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<OutboxRow> DueImmediate(DateTimeOffset now, int limit) => _db.Read(connection =>
+    /// <summary>
+    /// Unsent rows that are not digest members and are due at <paramref name="now"/>, oldest first, at most
+    /// <paramref name="limit"/>; with <paramref name="grouping"/>, only those that are not alert notifications (remediation
+    /// notices): the alert ones go out by group (<see cref="DueGroups"/>).
+    /// </summary>
+    public IReadOnlyList<OutboxRow> DueImmediate(DateTimeOffset now, int limit, bool grouping) => _db.Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM outbox WHERE sent_at IS NULL AND digest = 0 AND next_attempt_at <= $now ORDER BY id LIMIT $limit";
+        command.CommandText = $"""
+            SELECT {Columns} FROM outbox WHERE sent_at IS NULL AND digest = 0 AND next_attempt_at <= $now{(grouping ? $" AND kind NOT IN {AlertKinds}" : "")}
+            ORDER BY id LIMIT $limit
+            """;
         command.Parameters.AddWithValue("$now", StateDatabase.ToUnixMs(now));
         command.Parameters.AddWithValue("$limit", limit);
         return ReadRows(command);
     });
+
+    /// <summary>
+    /// The groups of immediate alert notifications due at <paramref name="now"/>: every <see cref="OutboxGroup"/> with an unsent
+    /// member whose <see cref="OutboxRow.NextAttemptAt"/> has come, the group of the oldest such member first. The first member
+    /// opens the group_wait window; everything of the same group queued until the window ends goes out with it (Alertmanager's
+    /// group_wait), read by <see cref="GroupMembers"/>.
+    /// </summary>
+    public IReadOnlyList<OutboxGroup> DueGroups(DateTimeOffset now) => _db.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT notifier, recipients, rule, kind, severity FROM outbox
+            WHERE sent_at IS NULL AND digest = 0 AND next_attempt_at <= $now AND kind IN {AlertKinds}
+            GROUP BY notifier, recipients, rule, kind, severity
+            ORDER BY MIN(id)
+            """;
+        command.Parameters.AddWithValue("$now", StateDatabase.ToUnixMs(now));
+        using var reader = command.ExecuteReader();
+        var groups = new List<OutboxGroup>();
+        while (reader.Read())
+        {
+            groups.Add(new OutboxGroup(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.GetString(3), AlertStore.ParseSeverity(reader.GetString(4))));
+        }
+
+        return groups;
+    });
+
+    /// <summary>
+    /// The unsent members of <paramref name="group"/> (due or not: they joined its window), oldest first, at most
+    /// <paramref name="limit"/>, and how many unsent members it has in all.
+    /// </summary>
+    public (IReadOnlyList<OutboxRow> Members, long Unsent) GroupMembers(OutboxGroup group, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return _db.Read(connection =>
+        {
+            const string Where = """
+                sent_at IS NULL AND digest = 0 AND notifier = $notifier AND recipients IS $recipients AND rule = $rule AND kind = $kind
+                AND severity = $severity
+                """;
+            using var members = connection.CreateCommand();
+            members.CommandText = $"SELECT {Columns} FROM outbox WHERE {Where} ORDER BY id LIMIT $limit";
+            AddGroup(members, group);
+            members.Parameters.AddWithValue("$limit", limit);
+            var rows = ReadRows(members);
+            using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM outbox WHERE {Where}";
+            AddGroup(count, group);
+            return ((IReadOnlyList<OutboxRow>)rows, (long)count.ExecuteScalar()!);
+        });
+    }
 
     /// <summary>
     /// The digests due at <paramref name="now"/>: every unsent digest member of a (notifier, recipients) group whose earliest
@@ -213,6 +275,15 @@ public sealed class NotificationOutbox
         command.Parameters.AddWithValue("$before", StateDatabase.ToUnixMs(before));
         return command.ExecuteNonQuery();
     });
+
+    private static void AddGroup(SqliteCommand command, OutboxGroup group)
+    {
+        command.Parameters.AddWithValue("$notifier", group.Notifier);
+        command.Parameters.AddWithValue("$recipients", (object?)group.Recipients ?? DBNull.Value);
+        command.Parameters.AddWithValue("$rule", group.Rule);
+        command.Parameters.AddWithValue("$kind", group.Kind);
+        command.Parameters.AddWithValue("$severity", AlertStore.SeverityName(group.Severity));
+    }
 
     private static List<OutboxRow> ReadRows(SqliteCommand command)
     {

@@ -22,7 +22,8 @@ public sealed record NotificationOutcome(IReadOnlyList<long> OutboxIds, string? 
 /// <list type="bullet">
 /// <item><c>firing</c>: one row per notifier of the rule (null = every enabled one, empty = none). Email: error and critical at
 /// once, info and warning as digest members (one email per <c>digest_interval</c>); webhooks: always at once, when the severity
-/// reaches their <c>min_severity</c>.</item>
+/// reaches their <c>min_severity</c>. "At once" means after <c>group_wait</c> (0: at once), so that a burst of the same rule
+/// goes out as one message (<see cref="NotificationDispatcher"/>).</item>
 /// <item><c>resolved</c>: a resolve notice with the alert's duration, routed the same way, when <c>send_resolved</c> and the
 /// firing was notified, unless a silence matches now (a hold does not stop it: who heard of the firing hears of its end).
 /// An until_resolved silence ends once no alert it matches is still firing.</item>
@@ -175,10 +176,13 @@ public sealed class NotificationPolicy
         var subject = MessageText.Subject(notice);
         var body = MessageText.Body(notice);
         var line = MessageText.Line(notice);
+        var alert = NotificationKinds.IsAlert(notice.Kind);
+        // An immediate alert notification waits group_wait so that the others of its burst join it (NotificationDispatcher).
+        var immediateAt = alert ? now + _options.GroupWait : now;
         var email = _options.Email;
         if (email.Enabled && Wanted(EmailOptions.Section) && email.RecipientsFor(notice.Severity) is { Count: > 0 } recipients)
         {
-            var digest = NotificationKinds.IsAlert(notice.Kind) && notice.Severity <= Severity.Warning;
+            var digest = alert && notice.Severity <= Severity.Warning;
             messages.Add(new OutboxMessage
             {
                 Notifier = EmailOptions.Section,
@@ -192,7 +196,7 @@ public sealed class NotificationPolicy
                 Digest = digest,
                 Attachments = notice.Attachments,
                 CreatedAt = now,
-                NextAttemptAt = digest ? now + email.DigestInterval : now,
+                NextAttemptAt = digest ? now + email.DigestInterval : immediateAt,
             });
         }
 
@@ -209,7 +213,7 @@ public sealed class NotificationPolicy
                 Line = line,
                 Payload = MessageText.Payload(notice).ToJsonString(),
                 CreatedAt = now,
-                NextAttemptAt = now,
+                NextAttemptAt = immediateAt,
             });
         }
 

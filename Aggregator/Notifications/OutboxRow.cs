@@ -108,3 +108,14 @@ public sealed record OutboxRow
 /// <param name="Failing">Unsent rows that failed at least once.</param>
 /// <param name="OldestPending">When the oldest unsent row was queued; null when none.</param>
 public sealed record OutboxCounts(long Pending, long Failing, DateTimeOffset? OldestPending);
+
+/// <summary>
+/// What the immediate alert notifications of one grouped message share (<c>group_wait</c>, <see cref="NotificationDispatcher"/>):
+/// the same notifier and recipients, the same rule, kind and severity. Many hosts down at once are one group, one message.
+/// </summary>
+/// <param name="Notifier"><c>email</c> or a webhook NAME.</param>
+/// <param name="Recipients">Email recipients as stored; null for a webhook.</param>
+/// <param name="Rule">The rule.</param>
+/// <param name="Kind"><c>firing</c>, <c>repeat</c> or <c>resolved</c>.</param>
+/// <param name="Severity">The severity.</param>
+public sealed record OutboxGroup(string Notifier, string? Recipients, string Rule, string Kind, Severity Severity);

@@ -59,9 +59,10 @@ public sealed class SmtpServer : IDisposable
 
     /// <summary>
     /// The aggregator's <c>[email]</c> (this server, ops@example.test) and <c>[notifications]</c> sections for a test: quick
-    /// retries (0.5 s, at most 1 s), the given digest and repeat intervals in seconds.
+    /// retries (0.5 s, at most 1 s), the given digest and repeat intervals and group_wait in seconds (default 0: one email per
+    /// alert, as the tests that count them expect).
     /// </summary>
-    public string AggregatorIni(double digestInterval = 60, double repeatInterval = 14400) => string.Create(
+    public string AggregatorIni(double digestInterval = 60, double repeatInterval = 14400, double groupWait = 0) => string.Create(
         System.Globalization.CultureInfo.InvariantCulture, $"""
         [email]
         enabled = yes
@@ -75,6 +76,7 @@ public sealed class SmtpServer : IDisposable
         repeat_interval = {repeatInterval}
         retry_initial = 0.5
         retry_max = 1
+        group_wait = {groupWait}
 
         """);
 

@@ -58,6 +58,32 @@ public sealed class EmailDeliveryTests
     }
 
     [Fact]
+    public async Task Fifty_host_down_alerts_firing_together_arrive_as_one_email_listing_the_fifty_hosts()
+    {
+        using var smtp = await SmtpServer.StartAsync();
+        await using var rig = new NotificationRig(NotificationRig.WithEmail(smtp.Port) with { GroupWait = TimeSpan.FromSeconds(5) });
+        await rig.StartAsync();
+        var hosts = Enumerable.Range(1, 50).Select(i => $"node{i:00}").ToList();
+
+        var ids = hosts.SelectMany(h => rig.Commit(NotificationRig.Firing(h, Severity.Error, rule: "host_down", instance: "")).OutboxIds).ToList();
+
+        await rig.AllSentAsync();
+        // A few more dispatcher ticks: nothing else is sent.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var mail = Assert.Single(smtp.Messages());
+        Assert.Equal("[psistats] FIRING error: host_down on 50 hosts (node01, node02, node03 +47 more)", mail.Subject);
+        Assert.Matches(@"^<psistats-outbox-\d+-group-[0-9a-f]{12}@aggregator\.example\.test>$", Assert.Single(mail.Header("Message-ID")));
+        Assert.Equal(["ops@example.test"], mail.Header("X-RcptTo"));
+        var listed = mail.Body.Split('\n').Where(l => l.StartsWith("[FIRING error] Host: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(hosts, listed.Select(l => l["[FIRING error] Host: ".Length..l.IndexOf(',', StringComparison.Ordinal)]));
+        Assert.All(listed, l => Assert.Contains(", rule host_down: value 93", l, StringComparison.Ordinal));
+        Assert.DoesNotContain(mail.Body.Split('\n'), l => l.StartsWith("... and", StringComparison.Ordinal));
+        Assert.Equal(50, ids.Count);
+        Assert.All(ids, id => Assert.NotNull(rig.Outbox.Get(id)!.SentAt));
+        Assert.Equal(50, rig.Dispatcher.Health().Sent);
+    }
+
+    [Fact]
     public async Task With_the_smtp_server_down_the_email_waits_retries_and_arrives_exactly_once_when_it_is_back()
     {
         using var smtp = await SmtpServer.StartAsync();

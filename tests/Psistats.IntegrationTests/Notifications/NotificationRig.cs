@@ -37,9 +37,13 @@ internal sealed class NotificationRig : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    /// <summary>Email to ops@example.test through the server on 127.0.0.1:<paramref name="smtpPort"/>; fast retries and digests.</summary>
+    /// <summary>
+    /// Email to ops@example.test through the server on 127.0.0.1:<paramref name="smtpPort"/>; fast retries and digests; group_wait
+    /// 0 (one email per alert) unless a test sets it.
+    /// </summary>
     public static NotificationOptions WithEmail(int smtpPort) => new()
     {
+        GroupWait = TimeSpan.Zero,
         RetryInitial = TimeSpan.FromSeconds(0.2),
         RetryMax = TimeSpan.FromSeconds(1),
         Email = new EmailOptions

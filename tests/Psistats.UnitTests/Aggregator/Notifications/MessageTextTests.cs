@@ -160,6 +160,17 @@ public sealed class MessageTextTests
     }
 
     [Fact]
+    public void A_group_message_id_depends_on_exactly_its_members_and_differs_from_a_digests()
+    {
+        var a = MessageText.GroupMessageId([3, 1, 2], "h");
+
+        Assert.Equal(a, MessageText.GroupMessageId([1, 2, 3], "h"));
+        Assert.NotEqual(a, MessageText.GroupMessageId([1, 2, 3, 4], "h"));
+        Assert.StartsWith("<psistats-outbox-1-group-", a, StringComparison.Ordinal);
+        Assert.Equal(a.Replace("-group-", "-digest-", StringComparison.Ordinal), MessageText.DigestMessageId([1, 2, 3], "h"));
+    }
+
+    [Fact]
     public void A_digest_subject_names_at_most_three_hosts()
     {
         var rows = new[] { "a", "b", "c", "d", "e" }.Select((h, i) => new OutboxRow

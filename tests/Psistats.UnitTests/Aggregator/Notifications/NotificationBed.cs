@@ -36,9 +36,13 @@ internal sealed class NotificationBed : IDisposable
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    /// <summary>Email to ops@example.org (warnings and infos also to noc@example.org), one webhook "chat" for errors and up.</summary>
+    /// <summary>
+    /// Email to ops@example.org, one webhook "chat" for errors and up; group_wait 0 (one message per notification at once:
+    /// the grouping tests set it).
+    /// </summary>
     public static NotificationOptions DefaultOptions() => new()
     {
+        GroupWait = TimeSpan.Zero,
         Email = new EmailOptions
         {
             Enabled = true,
@@ -94,6 +98,10 @@ internal sealed class NotificationBed : IDisposable
     /// <summary>Runs the policy on <paramref name="transition"/> in one transaction, as the lead's pipeline does.</summary>
     public NotificationOutcome Commit(AlertTransition transition, IReadOnlyList<string>? notifiers = null) =>
         Db.Write((connection, transaction) => Policy.Plan(connection, transaction, transition, notifiers, Now));
+
+    /// <summary>Runs the policy on every transition in one transaction (a burst the pipeline commits in one batch); returns the outbox ids.</summary>
+    public IReadOnlyList<long> CommitAll(IEnumerable<AlertTransition> transitions, IReadOnlyList<string>? notifiers = null) =>
+        Db.Write((connection, transaction) => transitions.SelectMany(t => Policy.Plan(connection, transaction, t, notifiers, Now).OutboxIds).ToList());
 
     public IReadOnlyList<OutboxRow> Pending() => Outbox.Pending(1000);
 

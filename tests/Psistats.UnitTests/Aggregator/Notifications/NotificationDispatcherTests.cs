@@ -8,49 +8,7 @@ namespace Psistats.UnitTests.Aggregator.Notifications;
 
 public sealed class NotificationDispatcherTests
 {
-    /// <summary>Records what it is asked to send; fails while <see cref="Failure"/> is set.</summary>
-    private sealed class FakeSenders : IEmailSender, IWebhookSender
-    {
-        public List<EmailMessage> Emails { get; } = [];
-
-        public List<(string Hook, string Json)> Posts { get; } = [];
-
-        public int Attempts { get; private set; }
-
-        public Exception? Failure { get; set; }
-
-        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
-        {
-            Attempts++;
-            if (Failure is not null)
-            {
-                throw Failure;
-            }
-
-            Emails.Add(message);
-            return Task.CompletedTask;
-        }
-
-        public Task SendAsync(WebhookOptions hook, string json, CancellationToken cancellationToken)
-        {
-            Attempts++;
-            if (Failure is not null)
-            {
-                throw Failure;
-            }
-
-            Posts.Add((hook.Name, json));
-            return Task.CompletedTask;
-        }
-    }
-
-    private static (NotificationDispatcher Dispatcher, FakeSenders Senders, CapturingLoggerProvider Logs) Dispatcher(NotificationBed bed)
-    {
-        var senders = new FakeSenders();
-        var logs = new CapturingLoggerProvider();
-        var dispatcher = new NotificationDispatcher(bed.Outbox, bed.Options, senders, senders, bed.Clock, logs.CreateLogger<NotificationDispatcher>(), "aggregator.example.org");
-        return (dispatcher, senders, logs);
-    }
+    private static (NotificationDispatcher Dispatcher, FakeSenders Senders, CapturingLoggerProvider Logs) Dispatcher(NotificationBed bed) => FakeSenders.Dispatcher(bed);
 
     [Fact]
     public async Task An_immediate_email_is_sent_once_with_a_stable_message_id_and_marked_sent()

@@ -27,6 +27,7 @@ public sealed class NotificationOptionsTests
         Assert.Equal(TimeSpan.FromHours(4), options.RepeatInterval);
         Assert.True(options.SendResolved);
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5)), (options.RetryInitial, options.RetryMax));
+        Assert.Equal((TimeSpan.FromSeconds(10), 1000, true), (options.GroupWait, options.GroupMax, options.Grouping));
         Assert.False(options.Email.Enabled);
         Assert.Equal(("localhost", 25, false), (options.Email.SmtpHost, options.Email.SmtpPort, options.Email.StartTls));
         Assert.Equal(TimeSpan.FromSeconds(60), options.Email.DigestInterval);
@@ -45,6 +46,8 @@ public sealed class NotificationOptionsTests
             send_resolved = no
             retry_initial = 2
             retry_max = 30
+            group_wait = 0
+            group_max = 50
             [email]
             enabled = yes
             smtp_host = mail.example.org
@@ -76,6 +79,7 @@ public sealed class NotificationOptionsTests
         Assert.Equal(TimeSpan.Zero, options.RepeatInterval);
         Assert.False(options.SendResolved);
         Assert.Equal(TimeSpan.FromSeconds(2), options.RetryInitial);
+        Assert.Equal((TimeSpan.Zero, 50, false), (options.GroupWait, options.GroupMax, options.Grouping));
         var email = options.Email;
         Assert.True(email.Enabled && email.StartTls);
         Assert.Equal(("mail.example.org", 587, "psistats", "secret"), (email.SmtpHost, email.SmtpPort, email.Username, email.Password));
@@ -104,6 +108,8 @@ public sealed class NotificationOptionsTests
     [InlineData("[email]\nsmtp_server = x\n", "[email] smtp_server: unknown key")]
     [InlineData("[notifications]\nretry_initial = 60\nretry_max = 10\n", "[notifications] retry_max: 10 s is below retry_initial (60 s)")]
     [InlineData("[notifications]\nrepeat_interval = -1\n", "[notifications] repeat_interval: -1 s is out of range")]
+    [InlineData("[notifications]\ngroup_wait = -1\n", "[notifications] group_wait: -1 s is out of range")]
+    [InlineData("[notifications]\ngroup_max = 0\n", "[notifications] group_max: 0 is out of range [1, 100000]")]
     [InlineData("[webhook:chat]\ntimeout = 3\n", "[webhook:chat] url: required")]
     [InlineData("[webhook:chat]\nurl = ftp://x/\n", "[webhook:chat] url: 'ftp://x/' is not an http:// or https:// URL")]
     [InlineData("[webhook:chat]\nurl = http://x/\nmin_severity = fatal\n", "[webhook:chat] min_severity: 'fatal' is not one of: info, warning, error, critical")]
