@@ -63,5 +63,6 @@ using var host = builder.Build();
 var logger = host.Services.GetRequiredService<ILogger<AmqpPublisher>>();
 Log.Starting(logger, AmqpPublisher.Version, options.Hostname, configPath ?? "(none)",
     string.Join(", ", scheduled.Select(r => $"{r.Key}/{r.Interval.TotalSeconds}s")));
+var hostedServices = HostedServiceFailures.Of(host.Services);
 await host.RunAsync();
-return HostedServiceFailures.ExitCodeAfterStop(host.Services, "psistats-agent", Console.Error);
+return HostedServiceFailures.ExitCodeAfterStop(hostedServices, "psistats-agent", Console.Error);

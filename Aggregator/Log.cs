@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "psistats-aggregator {Version} starting (config {ConfigPath}); HTTP API on {Listen}")]
     public static partial void Starting(ILogger logger, string version, string configPath, string listen);
+
+    [LoggerMessage(20, LogLevel.Error, "The stored values of host {Host} cannot be served; listed without them: {Reason}")]
+    public static partial void SnapshotFailed(ILogger logger, Exception exception, string host, string reason);
 }

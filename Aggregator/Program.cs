@@ -122,6 +122,7 @@ pipeline.Resume(startedAt);
 pipeline.Evaluated += watch.OnPoll;
 watch.AlertsRaised += pipeline.Raise;
 Log.Starting(app.Services.GetRequiredService<ILogger<FrameConsumer>>(), version, configPath ?? "(none)", options.Listen.ToString());
+var hostedServices = HostedServiceFailures.Of(app.Services);
 try
 {
     await app.RunAsync();
@@ -133,4 +134,4 @@ catch (IOException ex)
     return 1;
 }
 
-return HostedServiceFailures.ExitCodeAfterStop(app.Services, "psistats-aggregator", Console.Error);
+return HostedServiceFailures.ExitCodeAfterStop(hostedServices, "psistats-aggregator", Console.Error);

@@ -282,12 +282,35 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
         return raised;
     }
 
-    /// <summary>Every host, by name.</summary>
+    /// <summary>Every host, by name. A host whose stored values cannot be read is listed without them (and logged), never failing the list.</summary>
     public IReadOnlyList<HostSnapshot> Hosts(DateTimeOffset now)
     {
         lock (_lock)
         {
-            return _hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => Snapshot(h, now)).ToList();
+            return _hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => SafeSnapshot(h, now)).ToList();
+        }
+    }
+
+    private HostSnapshot SafeSnapshot(HostRecord host, DateTimeOffset now)
+    {
+        try
+        {
+            return Snapshot(host, now);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or OverflowException)
+        {
+            Log.SnapshotFailed(logger, ex, host.Name, ex.Message);
+            return new HostSnapshot
+            {
+                Hostname = host.Name,
+                State = host.DownSince is null ? "up" : "down",
+                FirstSeen = host.FirstSeen,
+                LastSeen = host.LastSeen,
+                LastSeenAgeSeconds = Math.Round(Math.Max(0, (now - host.LastSeen).TotalSeconds), 3),
+                DownSince = host.DownSince,
+                Values = [],
+                Reporters = new SortedDictionary<string, ReporterSnapshot>(StringComparer.Ordinal),
+            };
         }
     }
 
@@ -296,7 +319,7 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
     {
         lock (_lock)
         {
-            return _hosts.TryGetValue(name, out var host) ? Snapshot(host, now) : null;
+            return _hosts.TryGetValue(name, out var host) ? SafeSnapshot(host, now) : null;
         }
     }
 

@@ -13,11 +13,17 @@ public static class HostedServiceFailures
     /// <summary>Exit code of a daemon stopped by an unexpected error: 70, EX_SOFTWARE of sysexits.h.</summary>
     public const int ExitCode = 70;
 
-    /// <summary>The first background service of <paramref name="services"/> whose run ended with an exception, or null.</summary>
-    public static (string Service, Exception Error)? Find(IServiceProvider services)
+    /// <summary>
+    /// The hosted services of <paramref name="services"/>, taken before the host runs (<c>RunAsync</c> disposes the service
+    /// provider when it returns).
+    /// </summary>
+    public static IReadOnlyList<IHostedService> Of(IServiceProvider services) => [.. services.GetServices<IHostedService>()];
+
+    /// <summary>The first of <paramref name="services"/> that is a background service whose run ended with an exception, or null.</summary>
+    public static (string Service, Exception Error)? Find(IEnumerable<IHostedService> services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        foreach (var service in services.GetServices<IHostedService>())
+        foreach (var service in services)
         {
             if (service is BackgroundService { ExecuteTask: { IsFaulted: true } task })
             {
@@ -32,7 +38,7 @@ public static class HostedServiceFailures
     /// After the host stopped: when a background service failed, writes it to <paramref name="error"/> as
     /// <c>&lt;program&gt;: fatal: &lt;service&gt; failed: &lt;message&gt;</c> and returns <see cref="ExitCode"/>; else 0.
     /// </summary>
-    public static int ExitCodeAfterStop(IServiceProvider services, string program, TextWriter error)
+    public static int ExitCodeAfterStop(IEnumerable<IHostedService> services, string program, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
         if (Find(services) is not { } failure)

@@ -168,4 +168,21 @@ public sealed class SpoolOutboxTests : IDisposable
 
         await wait.WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_spool_is_readable_by_the_agent_alone()
+    {
+        using (var spool = Open())
+        {
+            spool.Add(Frame(1));
+            spool.RemoveThrough(spool.Peek(1)[0].Sequence);
+            spool.Add(Frame(2));
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_dir.Path));
+        var files = Directory.GetFiles(_dir.Path);
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+    }
 }
