@@ -48,6 +48,13 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
     /// <summary>Longest hostname or reporter accepted, characters.</summary>
     public const int MaxNameLength = 255;
 
+    /// <summary>
+    /// Deepest nesting accepted (a frame is an object, so its values may nest 31 levels): a frame nested deeper is rejected as
+    /// <see cref="FrameRejection.InvalidJson"/>. Leaves room under the 64 levels a JSON writer allows by default for the API
+    /// documents that embed a frame a few levels down.
+    /// </summary>
+    public const int MaxDepth = 32;
+
     /// <summary>Largest <c>timestamp</c> accepted: 9999-12-31T23:59:59Z in Unix seconds.</summary>
     public const double MaxTimestamp = 253_402_300_799;
 
@@ -117,7 +124,7 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {

@@ -67,6 +67,7 @@ public sealed class FrameTests
     [InlineData("{\"hostname\":42,\"reporter\":\"cpu\"}", FrameRejection.MissingHostname)]
     [InlineData("{\"hostname\":\"h\"}", FrameRejection.MissingReporter)]
     [InlineData("{\"hostname\":\"h\",\"reporter\":null}", FrameRejection.MissingReporter)]
+    [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", FrameRejection.InvalidJson)]
     [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":1e400}", FrameRejection.OutOfRange)]
     [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":-1e400}", FrameRejection.OutOfRange)]
     [InlineData("{\"hostname\":\"h\",\"reporter\":\"cpu\",\"interval\":1e300}", FrameRejection.OutOfRange)]
