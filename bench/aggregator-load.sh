@@ -140,6 +140,8 @@ export PSISTATS_aggregator__console=log
 export PSISTATS_aggregator__queue_max_length=$((HOSTS * 20 + FRAMES * 2))
 export PSISTATS_aggregator__down_after=86400
 export PSISTATS_aggregator__stale_factor=1000
+export PSISTATS_aggregator__max_hosts=$((HOSTS + 1000))
+export PSISTATS_aggregator__new_hosts_per_minute=$((HOSTS * 10))
 export PSISTATS_email__enabled=no
 dotnet "$AGGREGATOR_DLL" --check-config --config "$INI" >"$BENCH_DIR/check-config.log" 2>&1 ||
     { cat "$BENCH_DIR/check-config.log" >&2; die "the aggregator rejects $INI"; }

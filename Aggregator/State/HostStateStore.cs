@@ -287,30 +287,7 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
     {
         lock (_lock)
         {
-            return _hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => SafeSnapshot(h, now)).ToList();
-        }
-    }
-
-    private HostSnapshot SafeSnapshot(HostRecord host, DateTimeOffset now)
-    {
-        try
-        {
-            return Snapshot(host, now);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or OverflowException)
-        {
-            Log.SnapshotFailed(logger, ex, host.Name, ex.Message);
-            return new HostSnapshot
-            {
-                Hostname = host.Name,
-                State = host.DownSince is null ? "up" : "down",
-                FirstSeen = host.FirstSeen,
-                LastSeen = host.LastSeen,
-                LastSeenAgeSeconds = Math.Round(Math.Max(0, (now - host.LastSeen).TotalSeconds), 3),
-                DownSince = host.DownSince,
-                Values = [],
-                Reporters = new SortedDictionary<string, ReporterSnapshot>(StringComparer.Ordinal),
-            };
+            return _hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => Snapshot(h, now)).ToList();
         }
     }
 
@@ -319,14 +296,41 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
     {
         lock (_lock)
         {
-            return _hosts.TryGetValue(name, out var host) ? SafeSnapshot(host, now) : null;
+            return _hosts.TryGetValue(name, out var host) ? Snapshot(host, now) : null;
         }
     }
 
+    /// <summary>A host's snapshot; when its stored values cannot be read, the host without them (logged), never an exception.</summary>
     private HostSnapshot Snapshot(HostRecord host, DateTimeOffset now)
     {
         var values = new JsonObject();
         var reporters = new SortedDictionary<string, ReporterSnapshot>(StringComparer.Ordinal);
+        try
+        {
+            ReadValues(host, now, values, reporters);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or OverflowException)
+        {
+            Log.SnapshotFailed(logger, ex, host.Name, ex.Message);
+            values.Clear();
+            reporters.Clear();
+        }
+
+        return new HostSnapshot
+        {
+            Hostname = host.Name,
+            State = host.DownSince is null ? "up" : "down",
+            FirstSeen = host.FirstSeen,
+            LastSeen = host.LastSeen,
+            LastSeenAgeSeconds = Math.Round(Math.Max(0, (now - host.LastSeen).TotalSeconds), 3),
+            DownSince = host.DownSince,
+            Values = values,
+            Reporters = reporters,
+        };
+    }
+
+    private void ReadValues(HostRecord host, DateTimeOffset now, JsonObject values, SortedDictionary<string, ReporterSnapshot> reporters)
+    {
         foreach (var (name, record) in host.Reporters.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             using var document = JsonDocument.Parse(record.Json.AsMemory(0, record.Length));
@@ -353,18 +357,6 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
                 Frame = JsonSerializer.SerializeToNode(document.RootElement)!,
             };
         }
-
-        return new HostSnapshot
-        {
-            Hostname = host.Name,
-            State = host.DownSince is null ? "up" : "down",
-            FirstSeen = host.FirstSeen,
-            LastSeen = host.LastSeen,
-            LastSeenAgeSeconds = Math.Round(Math.Max(0, (now - host.LastSeen).TotalSeconds), 3),
-            DownSince = host.DownSince,
-            Values = values,
-            Reporters = reporters,
-        };
     }
 
     /// <summary>"3 min 5 s", "42.0 s", "2 h 1 min": a length of time for people.</summary>

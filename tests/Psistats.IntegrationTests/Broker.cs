@@ -21,6 +21,14 @@ public static class Broker
     public static Task<IConnection> ConnectAsync() =>
         new ConnectionFactory { Uri = Url, AutomaticRecoveryEnabled = false, ClientProvidedName = "psistats-integration-test" }.CreateConnectionAsync();
 
+    /// <summary>Messages ready in <paramref name="queue"/> (not counting those delivered and not yet acknowledged).</summary>
+    public static async Task<uint> MessageCountAsync(string queue)
+    {
+        await using var connection = await ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
     /// <summary>Stops the RabbitMQ application (connections drop, the port refuses) without losing durable state.</summary>
     public static Task StopAppAsync() => RunScriptAsync("stop_app");
 

@@ -59,8 +59,8 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         await Eventually.TrueAsync(() => agent.Lines.Count(l => l.Contains("Connected to", StringComparison.Ordinal)) >= 2,
             TimeSpan.FromSeconds(60), "agent reconnected");
         // The backlog goes first; once 3 s of new frames (45) are queued beyond it, nothing from the outage is left in the outbox.
-        var queued = await QueuedAsync(queue);
-        await Eventually.ValueAsync(async () => await QueuedAsync(queue) >= queued + 45 ? "flowing" : null, TimeSpan.FromSeconds(60),
+        var queued = await Broker.MessageCountAsync(queue);
+        await Eventually.ValueAsync(async () => await Broker.MessageCountAsync(queue) >= queued + 45 ? "flowing" : null, TimeSpan.FromSeconds(60),
             $"frames flowing again. Agent:\n{agent.Output}");
         agent.Terminate();
         Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(6)), agent.Output);
@@ -71,13 +71,6 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         Assert.True(distinct >= 60, $"only {distinct} frames");
         Assert.DoesNotContain("frames still in the outbox were not confirmed", agent.Output, StringComparison.Ordinal);
         Assert.True(!agentFirst || agent.Lines.Any(l => l.Contains("came back unroutable", StringComparison.Ordinal)), "the race was not played");
-    }
-
-    private static async Task<uint> QueuedAsync(string queue)
-    {
-        await using var connection = await Broker.ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
 
     /// <summary>The seq numbers received are exactly 1..max (duplicates allowed: at least once); returns the counts.</summary>
