@@ -27,7 +27,7 @@ public enum FrameRejection
     /// <summary>An envelope number (<c>timestamp</c>, <c>interval</c>, <c>seq</c>) of the wrong type or outside its range.</summary>
     OutOfRange,
 
-    /// <summary>A string or property name that is not valid Unicode (a lone UTF-16 surrogate written as a <c>\u</c> escape).</summary>
+    /// <summary>Bytes that are not valid UTF-8 inside a string, or a string or property name that is not valid Unicode (a lone UTF-16 surrogate written as a <c>\u</c> escape).</summary>
     InvalidText,
 
     /// <summary>A frame of a new host past <c>[aggregator] max_hosts</c> or past the rate of new hosts (decided by the aggregator, not by parsing).</summary>
@@ -140,6 +140,12 @@ public sealed record FrameEnvelope(string Hostname, string Reporter, double? Tim
             {
                 detail = $"top-level JSON is {root.ValueKind}, not an object";
                 return FrameRejection.NotAnObject;
+            }
+
+            if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            {
+                detail = "the body is not valid UTF-8";
+                return FrameRejection.InvalidText;
             }
 
             if (MayHoldLoneSurrogate(body.Span) && FindInvalidText(root, "$") is { } where)

@@ -180,6 +180,7 @@ internal sealed class AggregatorBed : IDisposable
             [typeof(ConsumerStats)] = _stats,
             [typeof(NotificationDispatcher)] = _dispatcher,
             [typeof(AggregatorOptions)] = Options,
+            [typeof(DownDetector)] = new DownDetector(_pipeline, _stats, Clock, NullLogger<DownDetector>.Instance),
         });
     }
 
@@ -309,10 +310,12 @@ internal sealed class AggregatorBed : IDisposable
     public void Serve()
     {
         Get("/api/hosts");
+        var kept = _hosts.Hosts(Now).Select(h => h.Hostname).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var host in _hostnames.Where(IsWellFormed))
         {
-            // A URL path can only carry well-formed text: a name with a lone surrogate cannot be asked for.
-            Get("/api/hosts/{host}", 200, route: ("host", host));
+            // A URL path can only carry well-formed text: a name with a lone surrogate cannot be asked for. A host silent for
+            // longer than forget_after is forgotten: 404 then.
+            Get("/api/hosts/{host}", kept.Contains(host) ? 200 : 404, route: ("host", host));
         }
 
         Get("/api/hosts/{host}", 404, route: ("host", "no-such-host"));

@@ -28,7 +28,7 @@ internal static class ApiRoutes
     private static readonly Type[] BedTypes =
     [
         typeof(HostStateStore), typeof(AlertStore), typeof(AlertEngine), typeof(SilenceStore), typeof(TimeProvider), typeof(RuleSet),
-        typeof(MinerWatch), typeof(ConsumerStats), typeof(NotificationDispatcher), typeof(AggregatorOptions),
+        typeof(MinerWatch), typeof(ConsumerStats), typeof(NotificationDispatcher), typeof(AggregatorOptions), typeof(DownDetector),
     ];
 
     private static readonly Lazy<(IServiceProvider Services, Dictionary<string, RequestDelegate> Get)> App = new(Build);
