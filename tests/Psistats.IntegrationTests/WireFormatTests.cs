@@ -80,7 +80,7 @@ public sealed class WireFormatTests
             Assert.StartsWith("psistats-agent/", m.Properties.AppId, StringComparison.Ordinal);
             Assert.True(Guid.TryParse(m.Properties.MessageId, out _));
             Assert.Equal((long)m.Frame["timestamp"]!.GetValue<double>(), m.Properties.Timestamp.UnixTime);
-            Assert.Equal(DeliveryModes.Transient, m.Properties.DeliveryMode);
+            Assert.Equal(DeliveryModes.Persistent, m.Properties.DeliveryMode); // [app] persistent = yes by default
         });
         Assert.Equal(messages.Count, messages.Select(m => m.Properties.MessageId).Distinct().Count());
         await ValidateAsync(messages.Select(m => m.Frame.ToJsonString()));
