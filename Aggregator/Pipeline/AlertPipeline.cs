@@ -94,8 +94,8 @@ public sealed class AlertPipeline(
     /// <summary>
     /// Applies one accepted frame received at <paramref name="receivedAt"/>; returns once everything it caused is committed, with
     /// the frame's position (<see cref="FramePosition"/>) in the same transaction. A frame at or below the last applied position of
-    /// its host and reporter (a broker redelivery after a crash or reconnect, an agent's re-send) is a replay: it is skipped and
-    /// false returned, so no effect is ever committed twice.
+    /// its host and reporter (a broker redelivery after a crash or reconnect, an agent's re-send) is a replay: it is skipped
+    /// (<see cref="FrameOutcome.Replay"/>), so no effect is ever committed twice.
     /// </summary>
     /// <returns>Applied; skipped as a replay; or refused (a new host past max_hosts or new_hosts_per_minute: the caller dead-letters it).</returns>
     /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The database could not be written (the caller does not ack the frame).</exception>
@@ -124,12 +124,12 @@ public sealed class AlertPipeline(
         if (up is not null || verdict.Transitions.Count > 0)
         {
             var transitions = up is null ? verdict.Transitions : [.. engine.OnHostUp(up.Host, receivedAt), .. verdict.Transitions];
-            var position = FramePosition.Of(frame.Seq, frame.Timestamp) is { } p ? (frame.Hostname, frame.Reporter, p) : default((string, string, FramePosition)?);
+            var position = FramePosition.Of(frame.Seq, frame.Timestamp);
             try
             {
-                Commit(up is null ? [] : [up], transitions, receivedAt, position);
+                Commit(up is null ? [] : [up], transitions, receivedAt, position is { } p ? (frame.Hostname, frame.Reporter, p) : null);
             }
-            catch (Microsoft.Data.Sqlite.SqliteException)
+            catch (Microsoft.Data.Sqlite.SqliteException) when (position is not null)
             {
                 // Not committed: the consumer requeues the frame, and its redelivery must not count as a replay.
                 hosts.RestoreApplied(frame.Hostname, frame.Reporter, applied, receivedAt, keep: applied.Seq > 0);

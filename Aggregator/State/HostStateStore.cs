@@ -40,8 +40,14 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
 
         lock (_lock)
         {
-            return _hosts.TryGetValue(frame.Hostname, out var host) && host.Applied.TryGetValue(frame.Reporter, out applied)
-                && position.IsAtOrBelow(applied);
+            if (_hosts.TryGetValue(frame.Hostname, out var host) && host.Reporters.TryGetValue(frame.Reporter, out var record)
+                && record.Applied is { } last)
+            {
+                applied = last;
+                return position.IsAtOrBelow(last);
+            }
+
+            return false;
         }
     }
 
@@ -65,14 +71,14 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
                 _hosts[hostname] = host;
             }
 
-            if (keep)
+            if (!host.Reporters.TryGetValue(reporter, out var record))
             {
-                host.Applied[reporter] = position;
+                // A position without a frame yet (after a restart): served by no snapshot until its next frame.
+                record = new ReporterRecord();
+                host.Reporters[reporter] = record;
             }
-            else
-            {
-                host.Applied.Remove(reporter);
-            }
+
+            record.Applied = keep ? position : null;
         }
     }
 
@@ -185,10 +191,6 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
             }
 
             record.Store(frame, receivedAt);
-            if (FramePosition.Of(frame.Seq, frame.Timestamp) is { } position)
-            {
-                host.Applied[frame.Reporter] = position;
-            }
 
             _dirty.Add(host.Name);
         }
@@ -331,7 +333,7 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
 
     private void ReadValues(HostRecord host, DateTimeOffset now, JsonObject values, SortedDictionary<string, ReporterSnapshot> reporters)
     {
-        foreach (var (name, record) in host.Reporters.OrderBy(r => r.Key, StringComparer.Ordinal))
+        foreach (var (name, record) in host.Reporters.Where(r => r.Value.Length > 0).OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             using var document = JsonDocument.Parse(record.Json.AsMemory(0, record.Length));
             foreach (var property in document.RootElement.EnumerateObject())
@@ -385,8 +387,6 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
 
         public Dictionary<string, ReporterRecord> Reporters { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Each reporter's last applied frame position (<see cref="IsReplay"/>).</summary>
-        public Dictionary<string, FramePosition> Applied { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -405,6 +405,9 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
 
         public double? Interval { get; private set; }
 
+        /// <summary>The last applied frame's position (<see cref="IsReplay"/>); null for frames not numbered.</summary>
+        public FramePosition? Applied { get; set; }
+
         public void Store(FrameEnvelope frame, DateTimeOffset receivedAt)
         {
             var utf8 = frame.Utf8.IsEmpty ? JsonSerializer.SerializeToUtf8Bytes(frame.Body) : frame.Utf8.Span;
@@ -419,6 +422,10 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
             ReceivedAt = receivedAt;
             Timestamp = frame.Timestamp;
             Interval = frame.Interval;
+            if (FramePosition.Of(frame.Seq, frame.Timestamp) is { } position)
+            {
+                Applied = position;
+            }
         }
     }
 }
