@@ -16,7 +16,9 @@ namespace Psistats.Agent.Publishing;
 /// Publishes the outbox to the topic exchange over one connection, with publisher confirms.
 /// Up to <c>[app] max_in_flight</c> frames await their confirm at once (bounded by a FIFO
 /// <see cref="ConcurrencyLimiter"/> handed to the channel, as RabbitMQ.Client 7 needs); a frame leaves the
-/// outbox only when confirmed, so delivery is at least once and in order.
+/// outbox only when confirmed, so delivery is at least once and in order. Frames are published <c>mandatory</c>
+/// (<c>[app] mandatory</c>): one that no queue is bound for comes back (<c>basic.return</c>) and stays in the outbox, so a
+/// confirm means "queued".
 /// Reconnects through <see cref="ReconnectLoop"/> every <c>[app] retry_timer</c> seconds, a failed first
 /// connect included. After a failed or timed-out publish the channel and connection are discarded
 /// (RabbitMQ.Client 7.1.2 leaves a channel's confirm state corrupt after a cancelled publish).
@@ -220,8 +222,4 @@ public sealed class AmqpPublisher(IOutbox outbox, AgentOptions options, TimeProv
 }
 
 /// <summary>Frames came back with <c>basic.return</c> (published mandatory, no queue bound): they stay in the outbox.</summary>
-internal sealed class UnroutableException(int count) : Exception($"{count} frames returned unroutable")
-{
-    /// <summary>Frames returned in the batch.</summary>
-    public int Count => count;
-}
+internal sealed class UnroutableException(int count) : Exception($"{count} frames returned unroutable");

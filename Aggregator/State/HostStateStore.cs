@@ -191,7 +191,6 @@ public sealed class HostStateStore(AggregatorOptions options, ILogger<HostStateS
             }
 
             record.Store(frame, receivedAt);
-
             _dirty.Add(host.Name);
         }
 
