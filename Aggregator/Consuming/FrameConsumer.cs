@@ -30,14 +30,7 @@ public sealed class FrameConsumer(
     TimeProvider time,
     ILogger<FrameConsumer> logger) : BackgroundService
 {
-    private readonly TokenBucketRateLimiter _rejectLogBudget = new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = 20,
-        TokensPerPeriod = 20,
-        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    });
+    private readonly TokenBucketRateLimiter _rejectLogBudget = LogBudget.PerMinute(20);
 
     private readonly string _url = BrokerOptions.Redact(options.Broker.Url.ToString());
     private string? _lastFailure;

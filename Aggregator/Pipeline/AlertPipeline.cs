@@ -42,14 +42,7 @@ public sealed class AlertPipeline(
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
     private long _replays;
 
-    private readonly System.Threading.RateLimiting.TokenBucketRateLimiter _replayLogBudget = new(new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
-    {
-        TokenLimit = 20,
-        TokensPerPeriod = 20,
-        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    });
+    private readonly System.Threading.RateLimiting.TokenBucketRateLimiter _replayLogBudget = LogBudget.PerMinute(20);
 
     /// <summary>
     /// Raised after each frame's verdict is committed (the remediation watch counts cgminer error polls from it). Handlers run on

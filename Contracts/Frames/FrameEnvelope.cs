@@ -24,7 +24,10 @@ public enum FrameRejection
     /// <summary>No non-empty string <c>reporter</c>.</summary>
     MissingReporter,
 
-    /// <summary>An envelope number (<c>timestamp</c>, <c>interval</c>, <c>seq</c>) of the wrong type or outside its range.</summary>
+    /// <summary>
+    /// An envelope number (<c>timestamp</c>, <c>interval</c>, <c>seq</c>) outside its range, or a <c>seq</c> that is not an integer
+    /// (a value that is not a number at all is ignored, as before).
+    /// </summary>
     OutOfRange,
 
     /// <summary>Bytes that are not valid UTF-8 inside a string, or a string or property name that is not valid Unicode (a lone UTF-16 surrogate written as a <c>\u</c> escape).</summary>
